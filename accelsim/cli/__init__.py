@@ -1,0 +1,57 @@
+"""The ``accelsim`` command line. Each sub-command lives in its own module of this package and
+exposes ``register(subparsers)``; user errors exit with status 2 and one line, never a traceback."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from .. import __version__
+from ..errors import AccelsimError
+
+#: sub-command modules, in help order
+COMMANDS = ("run", "graph", "validate", "energy", "study", "crossbar_compare", "accuracy",
+            "sweep", "compare", "regress", "plot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="accelsim", description="Cycle-level simulator of DNN training accelerators.")
+    parser.add_argument("--version", action="version", version=f"accelsim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f".{name}", __name__)
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__name__}.{name}":
+                continue  # command not built yet
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except AccelsimError as exc:
+        print(f"accelsim: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("accelsim: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an accelsim bug: one line unless debugging
+        if os.environ.get("ACCELSIM_DEBUG"):
+            raise
+        print(f"accelsim: internal error: {type(exc).__name__}: {exc} "
+              "(rerun with ACCELSIM_DEBUG=1 for a traceback and please report it)", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Hardware configuration: pydantic models, YAML and SCALE-Sim .cfg loading."""

@@ -1,0 +1,175 @@
+"""Hardware config models (pydantic v2).
+
+A machine has one or more systolic arrays, a vector unit for element-wise work (the weight
+update, pooling), scratchpad buffers and DRAM. Buffers hold tensors by *tensor kind*
+(``activation``, ``weight``, ``error``, ``weight_gradient``, ``optimizer_state``) or by GEMM
+operand role, SCALE-Sim style (``ifmap`` = the M×K operand A, ``filter`` = the K×N operand B,
+``ofmap`` = the M×N result C). An access goes to the buffer that holds its tensor kind, else to
+the one that holds its operand role.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cached_property
+from typing import Literal
+
+from pydantic import (BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, NonNegativeFloat,
+                      model_validator)
+
+from ..formats import TENSOR_KINDS
+from ..memory.dram_presets import DRAM_PRESETS, DramPreset
+from ..memory.mram_write import MramWritePoint
+from ..memory.technology import MemoryTechnology, resolve_technology
+
+Dataflow = Literal["os", "ws", "is"]
+ROLES = ("ifmap", "filter", "ofmap")
+
+#: (tensor kind, operand role) pairs that a training step uses; every one must map to a buffer.
+ACCESS_PAIRS = (
+    ("activation", "ifmap"), ("activation", "ofmap"), ("weight", "filter"),
+    ("error", "ifmap"), ("error", "filter"), ("error", "ofmap"),
+    ("weight_gradient", "ofmap"), ("weight_gradient", "ifmap"), ("optimizer_state", "ofmap"),
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SystolicArray(_Strict):
+    """An R×C systolic array of MAC PEs."""
+    name: str = "array0"
+    rows: PositiveInt
+    cols: PositiveInt
+    dataflow: Dataflow
+
+
+class VectorUnit(_Strict):
+    """SIMD lanes for element-wise work (optimizer update, pooling). One op per lane per cycle."""
+    lanes: PositiveInt = 128
+
+
+class Buffer(_Strict):
+    """A banked scratchpad buffer.
+
+    A bank is busy for the technology's read latency on a read and its write latency on a write;
+    ``ports_per_bank`` accesses proceed in parallel in one bank. Words are ``word_bytes`` wide and
+    interleaved across banks every ``interleave_bytes`` bytes.
+    """
+    name: str
+    capacity_bytes: PositiveInt
+    banks: PositiveInt = 1
+    ports_per_bank: PositiveInt = 1
+    word_bytes: PositiveInt = 8
+    interleave_bytes: PositiveInt | None = None
+    double_buffered: bool = True
+    technology: str = "sram_22nm"
+    technology_overrides: dict[str, float] = Field(default_factory=dict)
+    mram_write: MramWritePoint | None = Field(
+        default=None, description="write operating point of an STT-MRAM buffer (None: nominal)")
+    holds: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self):
+        valid = set(TENSOR_KINDS) | set(ROLES)
+        for h in self.holds:
+            if h not in valid:
+                raise ValueError(f"holds {h!r} is neither a tensor kind nor an operand role; "
+                                 f"valid: {', '.join(sorted(valid))}")
+        if self.capacity_bytes < self.banks * self.word_bytes:
+            raise ValueError(f"capacity_bytes {self.capacity_bytes} is smaller than one word per "
+                             f"bank ({self.banks} × {self.word_bytes} B)")
+        return self
+
+    @property
+    def interleave(self) -> int:
+        return self.interleave_bytes or self.word_bytes
+
+    def resolved_technology(self, source: str | None = None) -> MemoryTechnology:
+        return resolve_technology(self.technology, self.technology_overrides, source=source,
+                                  field=f"scratchpad.{self.name}.technology")
+
+
+class Dram(_Strict):
+    """DRAM: a named preset (``ddr4_3200``, ``lpddr4_2400``, ``hbm2``) with field overrides, or
+    ``ideal`` (unbounded bandwidth, zero latency)."""
+    preset: str = "ddr4_3200"
+    channels: PositiveInt | None = None
+    bandwidth_gbps_per_channel: PositiveFloat | None = None
+    latency_ns: NonNegativeFloat | None = None
+    row_bytes: PositiveInt | None = None
+    banks_per_channel: PositiveInt | None = None
+    t_rc_ns: NonNegativeFloat | None = None
+
+    @property
+    def ideal(self) -> bool:
+        return self.preset == "ideal"
+
+    def resolved(self, source: str | None = None) -> DramPreset | None:
+        if self.ideal:
+            return None
+        base = DRAM_PRESETS.get(self.preset, source=source, field="dram.preset")
+        changes = {k: v for k, v in self.model_dump(exclude={"preset"}).items() if v is not None}
+        return DramPreset(**{**base.__dict__, **changes})
+
+
+class HardwareConfig(_Strict):
+    """A complete machine description."""
+    name: str
+    clock_ghz: PositiveFloat = 1.0
+    node_nm: PositiveInt = 22
+    arrays: list[SystolicArray] = Field(min_length=1)
+    vector_unit: VectorUnit = VectorUnit()
+    scratchpad: list[Buffer] = Field(min_length=1)
+    dram: Dram = Dram()
+    ideal_scratchpad: bool = Field(
+        default=False, description="no bank conflicts: every buffer serves any access pattern")
+
+    @model_validator(mode="after")
+    def _check(self):
+        names = [a.name for a in self.arrays]
+        if len(set(names)) != len(names):
+            raise ValueError("array names must be unique")
+        bnames = [b.name for b in self.scratchpad]
+        if len(set(bnames)) != len(bnames):
+            raise ValueError("scratchpad buffer names must be unique")
+        for kind, role in ACCESS_PAIRS:
+            if self._find(kind, role) is None:
+                raise ValueError(
+                    f"no scratchpad buffer holds tensor kind {kind!r} (nor operand role {role!r}); "
+                    f"add {kind!r} to some buffer's 'holds'")
+        return self
+
+    def _find(self, kind: str, role: str) -> Buffer | None:
+        for b in self.scratchpad:
+            if kind in b.holds:
+                return b
+        for b in self.scratchpad:
+            if role in b.holds:
+                return b
+        return None
+
+    def buffer_for(self, kind: str, role: str) -> Buffer:
+        found = self._find(kind, role)
+        assert found is not None  # guaranteed by validation
+        return found
+
+    def cycles(self, ns: float) -> int:
+        """Whole clock cycles that cover ``ns`` nanoseconds (at least 1 for a positive time)."""
+        import math
+        return max(1, math.ceil(ns * self.clock_ghz - 1e-9)) if ns > 0 else 0
+
+    def resolved_dict(self) -> dict:
+        """The fully resolved config: every preset expanded into its numbers."""
+        data = self.model_dump(mode="json")
+        for buf, out in zip(self.scratchpad, data["scratchpad"]):
+            out["resolved_technology"] = {k: v for k, v in buf.resolved_technology().__dict__.items()}
+        dram = self.dram.resolved()
+        data["dram"]["resolved"] = dram.__dict__ if dram else {"ideal": True}
+        return data
+
+    @cached_property
+    def config_hash(self) -> str:
+        text = json.dumps(self.resolved_dict(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()

@@ -1,0 +1,1 @@
+"""Memory models: technology presets, scratchpad buffers and banks, DRAM."""

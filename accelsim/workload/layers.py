@@ -1,0 +1,216 @@
+"""Layer and workload models (pydantic v2), loaded from YAML layer lists.
+
+Shapes are per sample; the batch size N is a workload field. Spatial output sizes use the usual
+rule ``P = floor((H + 2·padding − R) / stride) + 1``. Layers read from a SCALE-Sim topology CSV
+use SCALE-Sim's rule instead, ``P = ceil((H − R + stride) / stride)`` (``output_rule: scalesim``),
+which counts a partial last window when the stride does not divide ``H − R``.
+"""
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, NonNegativeInt, model_validator
+
+from ..formats import BYTES_PER_ELEMENT, NumberFormat
+
+OutputRule = Literal["standard", "scalesim"]
+
+
+class _LayerBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    input: str | None = Field(
+        default=None,
+        description="name of the layer whose output this layer reads; default: the previous layer")
+
+    has_weights: bool = True
+
+    def output_elements(self) -> int:
+        """Elements of this layer's output activation, per sample."""
+        raise NotImplementedError
+
+    def input_elements(self) -> int:
+        raise NotImplementedError
+
+    def weight_elements(self) -> int:
+        return 0
+
+
+def _out_size(size: int, kernel: int, stride: int, padding: int, rule: OutputRule) -> int:
+    if rule == "scalesim":
+        return math.ceil((size - kernel + stride) / stride)
+    return (size + 2 * padding - kernel) // stride + 1
+
+
+class _Spatial(_LayerBase):
+    in_h: PositiveInt
+    in_w: PositiveInt
+    kernel_h: PositiveInt
+    kernel_w: PositiveInt
+    stride: PositiveInt = 1
+    padding: NonNegativeInt = 0
+    output_rule: OutputRule = "standard"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _square_kernel(cls, data):
+        if isinstance(data, dict) and "kernel" in data:
+            data = dict(data)
+            k = data.pop("kernel")
+            data.setdefault("kernel_h", k)
+            data.setdefault("kernel_w", k)
+        return data
+
+    @model_validator(mode="after")
+    def _check_geometry(self):
+        ph, pw = self.in_h + 2 * self.padding, self.in_w + 2 * self.padding
+        if self.kernel_h > ph or self.kernel_w > pw:
+            raise ValueError(
+                f"filter {self.kernel_h}x{self.kernel_w} is larger than the padded input {ph}x{pw}; "
+                "use a smaller kernel, more padding or a larger input")
+        if self.out_h < 1 or self.out_w < 1:
+            raise ValueError(f"stride {self.stride} leaves no output; lower the stride")
+        if self.output_rule == "scalesim" and self.padding:
+            raise ValueError("output_rule 'scalesim' has no padding: fold it into in_h/in_w")
+        return self
+
+    @property
+    def out_h(self) -> int:
+        return _out_size(self.in_h, self.kernel_h, self.stride, self.padding, self.output_rule)
+
+    @property
+    def out_w(self) -> int:
+        return _out_size(self.in_w, self.kernel_w, self.stride, self.padding, self.output_rule)
+
+
+class Conv2d(_Spatial):
+    """2-D convolution, C input channels, K filters of C×R×S."""
+    kind: Literal["conv2d"] = "conv2d"
+    in_channels: PositiveInt
+    out_channels: PositiveInt
+
+    def input_elements(self) -> int:
+        return self.in_channels * self.in_h * self.in_w
+
+    def output_elements(self) -> int:
+        return self.out_channels * self.out_h * self.out_w
+
+    def weight_elements(self) -> int:
+        return self.out_channels * self.in_channels * self.kernel_h * self.kernel_w
+
+
+class DepthwiseConv2d(_Spatial):
+    """Depthwise convolution: one R×S filter per channel (channel multiplier 1)."""
+    kind: Literal["depthwise_conv2d"] = "depthwise_conv2d"
+    channels: PositiveInt
+
+    def input_elements(self) -> int:
+        return self.channels * self.in_h * self.in_w
+
+    def output_elements(self) -> int:
+        return self.channels * self.out_h * self.out_w
+
+    def weight_elements(self) -> int:
+        return self.channels * self.kernel_h * self.kernel_w
+
+
+class Pool(_Spatial):
+    """Max or average pooling, run on the vector unit (no weights)."""
+    kind: Literal["pool"] = "pool"
+    channels: PositiveInt
+    mode: Literal["max", "avg"] = "max"
+    has_weights: bool = False
+
+    def input_elements(self) -> int:
+        return self.channels * self.in_h * self.in_w
+
+    def output_elements(self) -> int:
+        return self.channels * self.out_h * self.out_w
+
+
+class Linear(_LayerBase):
+    """Fully connected layer: ``tokens`` rows per sample of ``in_features`` → ``out_features``."""
+    kind: Literal["linear"] = "linear"
+    in_features: PositiveInt
+    out_features: PositiveInt
+    tokens: PositiveInt = 1
+
+    def input_elements(self) -> int:
+        return self.tokens * self.in_features
+
+    def output_elements(self) -> int:
+        return self.tokens * self.out_features
+
+    def weight_elements(self) -> int:
+        return self.in_features * self.out_features
+
+
+class Gemm(_LayerBase):
+    """A GEMM (M×K)·(K×N) per sample, repeated ``count`` times (e.g. attention heads).
+
+    With ``has_weights: true`` (default) the K×N operand is a trained weight, as in a SCALE-Sim GEMM
+    topology row. With ``has_weights: false`` both operands are activations (attention's Q·Kᵀ and
+    A·V): backward computes the gradients of both operands and there is no update.
+    """
+    kind: Literal["gemm"] = "gemm"
+    m: PositiveInt
+    k: PositiveInt
+    n: PositiveInt
+    count: PositiveInt = 1
+
+    def input_elements(self) -> int:
+        return self.count * self.m * self.k
+
+    def output_elements(self) -> int:
+        return self.count * self.m * self.n
+
+    def weight_elements(self) -> int:
+        return self.count * self.k * self.n if self.has_weights else 0
+
+
+Layer = Annotated[Union[Conv2d, DepthwiseConv2d, Pool, Linear, Gemm], Field(discriminator="kind")]
+
+
+class Formats(BaseModel):
+    """Number format of each stored tensor kind and of the MAC datapath."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    activation: NumberFormat = "bf16"
+    weight: NumberFormat = "bf16"
+    error: NumberFormat = "bf16"
+    weight_gradient: NumberFormat = "bf16"
+    optimizer_state: NumberFormat = "fp32"
+    mac: NumberFormat = "bf16"
+
+    def bytes_of(self, kind: str) -> int:
+        return BYTES_PER_ELEMENT[getattr(self, kind)]
+
+
+OPTIMIZER_STATE_TENSORS = {"sgd": 0, "sgd_momentum": 1, "adam": 2}
+OPTIMIZER_OPS_PER_WEIGHT = {"sgd": 1, "sgd_momentum": 2, "adam": 6}
+
+
+class Workload(BaseModel):
+    """A DNN as an ordered layer list plus batch size and number formats."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    batch: PositiveInt = 1
+    formats: Formats = Formats()
+    optimizer: Literal["sgd", "sgd_momentum", "adam"] = "sgd_momentum"
+    layers: list[Layer] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check_names(self):
+        seen: set[str] = set()
+        for layer in self.layers:
+            if layer.name in seen:
+                raise ValueError(f"layer name {layer.name!r} is used twice; names must be unique")
+            if layer.input is not None and layer.input not in seen:
+                raise ValueError(f"layer {layer.name!r} reads input {layer.input!r}, which is not an "
+                                 "earlier layer; name an earlier layer")
+            seen.add(layer.name)
+        return self
+
+    def with_batch(self, batch: int) -> "Workload":
+        return self.model_copy(update={"batch": batch})
