@@ -93,7 +93,8 @@ class _Reader:
 
     def error(self, line: int, message: str, column: str | None = None,
               fix: str | None = None) -> ConfigError:
-        field = f"line {line}" + (f", column {column!r}" if column else "")
+        shown = column if column is None or not column.isdigit() else int(column)
+        field = f"line {line}" + (f", column {shown!r}" if column else "")
         return ConfigError(message, source=self.source, field=field, fix=fix)
 
     def header(self, line: int, fields: list[str]) -> tuple[str, int]:
@@ -146,7 +147,7 @@ class _Reader:
             rest = rest[:-1]
         for i, text in enumerate(rest):
             col = first_col + i
-            name = header[col] if col < len(header) and header[col] else f"column {col + 1}"
+            name = header[col] if col < len(header) and header[col] else str(col + 1)
             match = _SPARSITY.match(text)
             if i == 0 and match:
                 n, m = int(match[1]), int(match[2])
@@ -159,9 +160,13 @@ class _Reader:
                                      fix="write 1:1 (dense) or delete the column")
                 continue
             if text != "":
+                gemm = first_col == len(GEMM_COLUMNS)
+                batch = (" (newer SCALE-Sim versions read a 5th GEMM number as a batch count: "
+                         "write one row per GEMM, or a YAML 'gemm' layer with 'count')"
+                         if gemm and i == 0 and text.isdigit() else "")
                 raise self.error(line, f"extra field {text!r} after the last column", name,
                                  fix="delete the extra columns; a row is "
-                                     + ", ".join(CONV_COLUMNS if first_col > 4 else GEMM_COLUMNS))
+                                     + ", ".join(GEMM_COLUMNS if gemm else CONV_COLUMNS) + batch)
 
     def read(self) -> Workload:
         text = read_text(self.path)
