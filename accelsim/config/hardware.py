@@ -64,6 +64,11 @@ class Buffer(_Strict):
     word_bytes: PositiveInt = 8
     interleave_bytes: PositiveInt | None = None
     double_buffered: bool = True
+    resident_fraction: float = Field(
+        default=0.5, ge=0.0, lt=1.0,
+        description="share of the capacity that keeps whole tensors resident across operations "
+                    "(activations saved for backward, outputs read by the next layer); the rest "
+                    "stages streamed tiles, split in two halves when double_buffered")
     technology: str = "sram_22nm"
     technology_overrides: dict[str, float] = Field(default_factory=dict)
     mram_write: MramWritePoint | None = Field(
@@ -77,10 +82,23 @@ class Buffer(_Strict):
             if h not in valid:
                 raise ValueError(f"holds {h!r} is neither a tensor kind nor an operand role; "
                                  f"valid: {', '.join(sorted(valid))}")
+        if self.interleave % self.word_bytes:
+            raise ValueError(f"interleave_bytes {self.interleave} must be a multiple of word_bytes "
+                             f"{self.word_bytes}")
         if self.capacity_bytes < self.banks * self.word_bytes:
             raise ValueError(f"capacity_bytes {self.capacity_bytes} is smaller than one word per "
                              f"bank ({self.banks} × {self.word_bytes} B)")
         return self
+
+    @property
+    def slot_bytes(self) -> int:
+        """Bytes of one staging slot (a streamed tile must fit in one)."""
+        staging = int(self.capacity_bytes * (1.0 - self.resident_fraction))
+        return staging // 2 if self.double_buffered else staging
+
+    @property
+    def resident_bytes(self) -> int:
+        return int(self.capacity_bytes * self.resident_fraction)
 
     @property
     def interleave(self) -> int:
@@ -154,11 +172,6 @@ class HardwareConfig(_Strict):
         found = self._find(kind, role)
         assert found is not None  # guaranteed by validation
         return found
-
-    def cycles(self, ns: float) -> int:
-        """Whole clock cycles that cover ``ns`` nanoseconds (at least 1 for a positive time)."""
-        import math
-        return max(1, math.ceil(ns * self.clock_ghz - 1e-9)) if ns > 0 else 0
 
     def resolved_dict(self) -> dict:
         """The fully resolved config: every preset expanded into its numbers."""

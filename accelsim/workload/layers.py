@@ -159,6 +159,9 @@ class Gemm(_LayerBase):
     k: PositiveInt
     n: PositiveInt
     count: PositiveInt = 1
+    input_b: str | None = Field(
+        default=None, description="weight-free GEMMs only: the layer whose output is operand B "
+        "(default: the same layer as operand A)")
 
     def input_elements(self) -> int:
         return self.count * self.m * self.k
@@ -206,9 +209,10 @@ class Workload(BaseModel):
         for layer in self.layers:
             if layer.name in seen:
                 raise ValueError(f"layer name {layer.name!r} is used twice; names must be unique")
-            if layer.input is not None and layer.input not in seen:
-                raise ValueError(f"layer {layer.name!r} reads input {layer.input!r}, which is not an "
-                                 "earlier layer; name an earlier layer")
+            for ref in (layer.input, getattr(layer, "input_b", None)):
+                if ref is not None and ref not in seen:
+                    raise ValueError(f"layer {layer.name!r} reads input {ref!r}, which is not an "
+                                     "earlier layer; name an earlier layer")
             seen.add(layer.name)
         return self
 

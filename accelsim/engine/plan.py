@@ -1,0 +1,117 @@
+"""What one operation asks of the machine, step by step.
+
+A compute unit turns an operation into a :class:`Plan`: segments of identical :class:`Step` s.
+A step is the unit of work that the engine schedules as SimPy events (DESIGN.md §9): its operand
+tile is fetched from DRAM into a staging slot (overlapping the previous step when the buffer is
+double-buffered), the unit computes for ``compute_cycles`` while the buffers serve the step's
+accesses, and the step's results are written back to DRAM. Everything inside a step is closed form.
+
+Operands reach a unit from a buffer in one of three modes (:class:`Operand`):
+
+* ``resident`` — the whole tensor is already in the buffer: no DRAM traffic;
+* ``cache`` — it fits in the buffer's resident region: fetched from DRAM on first touch only,
+  then reused (for outputs: kept on chip, no DRAM traffic);
+* ``stream`` — it does not fit: every step fetches (or, for outputs, writes back) its tile.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Operand:
+    """How one tensor of an operation is served."""
+    tensor: str
+    kind: str
+    buffer: int              # index into the machine's buffers
+    bytes_per_element: int
+    mode: str                # "resident" | "cache" | "stream"
+    elements: int            # size of the whole tensor
+
+
+@dataclass(frozen=True)
+class Step:
+    """One schedulable unit of work. Per-buffer access counts are in words of that buffer."""
+    compute_cycles: int
+    dram_read_bytes: int
+    dram_write_bytes: int
+    buffer_reads: tuple[tuple[int, int], ...]   # (buffer index, words)
+    buffer_writes: tuple[tuple[int, int], ...]
+    writes_by_kind: tuple[tuple[str, int, int], ...] = ()  # (kind, buffer index, bytes)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """``steps`` played in order, ``repeat`` times."""
+    steps: tuple[Step, ...]
+    repeat: int = 1
+
+
+@dataclass
+class Plan:
+    segments: list[Segment]
+    compute_cycles: int           # closed-form stall-free cycles of the operation
+    peak_ops_per_cycle: int       # for utilisation (R·C MACs, or vector lanes)
+    useful_ops: int               # MACs, or vector operations
+    actions: dict = field(default_factory=dict)   # extra action counts (e.g. crossbar)
+    array_elements: dict = field(default_factory=dict)  # array-side operand accesses (elements)
+
+    def steps(self):
+        for seg in self.segments:
+            for _ in range(seg.repeat):
+                yield from seg.steps
+
+
+class StepBuilder:
+    """Accumulates one step's traffic and converts bytes to per-buffer word accesses."""
+
+    def __init__(self, word_bytes: list[int]):
+        self.word_bytes = word_bytes
+        self.reads: dict[int, int] = {}
+        self.writes: dict[int, int] = {}
+        self.dram_read = 0
+        self.dram_write = 0
+        self.kind_writes: dict[tuple[str, int], int] = {}
+
+    def _words(self, buf: int, nbytes: int) -> int:
+        return -(-nbytes // self.word_bytes[buf])
+
+    def unit_reads(self, op: Operand, elements: int) -> None:
+        """The unit reads ``elements`` of ``op`` from its buffer."""
+        if elements:
+            self.reads[op.buffer] = self.reads.get(op.buffer, 0) + \
+                self._words(op.buffer, elements * op.bytes_per_element)
+
+    def unit_writes(self, op: Operand, elements: int) -> None:
+        if elements:
+            nbytes = elements * op.bytes_per_element
+            self.writes[op.buffer] = self.writes.get(op.buffer, 0) + self._words(op.buffer, nbytes)
+            key = (op.kind, op.buffer)
+            self.kind_writes[key] = self.kind_writes.get(key, 0) + nbytes
+
+    def fetch(self, op: Operand, elements: int) -> None:
+        """DRAM → buffer: a DRAM read and a buffer write (the fill)."""
+        if elements:
+            nbytes = elements * op.bytes_per_element
+            self.dram_read += nbytes
+            self.writes[op.buffer] = self.writes.get(op.buffer, 0) + self._words(op.buffer, nbytes)
+            key = (op.kind, op.buffer)
+            self.kind_writes[key] = self.kind_writes.get(key, 0) + nbytes
+
+    def drain(self, op: Operand, elements: int) -> None:
+        """Buffer → DRAM: a buffer read and a DRAM write."""
+        if elements:
+            nbytes = elements * op.bytes_per_element
+            self.dram_write += nbytes
+            self.reads[op.buffer] = self.reads.get(op.buffer, 0) + self._words(op.buffer, nbytes)
+
+    def build(self, compute_cycles: int) -> Step:
+        return Step(compute_cycles, self.dram_read, self.dram_write,
+                    tuple(sorted(self.reads.items())), tuple(sorted(self.writes.items())),
+                    tuple(sorted((k, b, v) for (k, b), v in self.kind_writes.items())))
+
+
+def split(total: int, parts: int) -> list[tuple[int, int]]:
+    """``total`` split into ``parts`` near-equal pieces, as (size, how many) pairs."""
+    q, r = divmod(total, parts)
+    return [(s, c) for s, c in ((q + 1, r), (q, parts - r)) if c and s]

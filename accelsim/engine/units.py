@@ -1,0 +1,185 @@
+"""Compute units: the interface every kind of unit implements, and the digital ones.
+
+The compute-unit contract (one interface per component kind):
+
+* ``name`` — unique within the machine; ``kind`` — ``"array"``, ``"vector"``, ...;
+* ``accepts(node)`` — whether an operation node of the graph can run on this unit;
+* ``plan(node, operands, buffers)`` — a :class:`~accelsim.engine.plan.Plan` for the operation,
+  given how each tensor is served (``operands``: role → list of
+  :class:`~accelsim.engine.plan.Operand`, roles ``ifmap``/``filter``/``ofmap``; inputs first,
+  outputs under ``"out"``) and the machine's buffer configs. A plan's ``compute_cycles`` must be the
+  unit's closed-form stall-free time; the engine adds every stall on top.
+
+Units register in :data:`UNIT_KINDS` under the name used in configs.
+"""
+from __future__ import annotations
+
+from ..config.hardware import Buffer, SystolicArray
+from ..errors import ConfigError
+from ..registry import Registry
+from ..timing.systolic import map_gemm
+from ..workload.lowering import GemmShape, VectorWork, work_from_dict
+from .plan import Operand, Plan, Segment, StepBuilder, split
+
+UNIT_KINDS: Registry[type] = Registry("compute unit kind")
+
+
+def _fit_error(what: str, nbytes: int, buf: Buffer, need_slot: int) -> ConfigError:
+    factor = 2 if buf.double_buffered else 1
+    need_cap = -(-need_slot * factor // max(1e-9, 1.0 - buf.resident_fraction))
+    return ConfigError(
+        f"{what} needs {nbytes} bytes of staging but a slot of buffer {buf.name!r} holds "
+        f"{buf.slot_bytes} bytes (capacity × (1 − resident_fraction)"
+        f"{' / 2 for double buffering' if buf.double_buffered else ''})",
+        field=f"scratchpad.{buf.name}.capacity_bytes",
+        fix=f"raise capacity_bytes to at least {int(need_cap)}, lower resident_fraction, "
+            "or use a smaller array")
+
+
+@UNIT_KINDS.register("array")
+class SystolicUnit:
+    """One R×C systolic array; the dataflow is a parameter of this one model."""
+    kind = "array"
+
+    def __init__(self, cfg: SystolicArray):
+        self.cfg = cfg
+        self.name = cfg.name
+
+    def accepts(self, node: dict) -> bool:
+        return node["work"]["type"] == "gemm"
+
+    def plan(self, node: dict, operands: dict[str, list[Operand]], buffers: list[Buffer]) -> Plan:
+        work = work_from_dict(node["work"])
+        assert isinstance(work, GemmShape)
+        a, b = operands["ifmap"][0], operands["filter"][0]
+        c = operands["out"][0]
+        mp = map_gemm(self.cfg.dataflow, self.cfg.rows, self.cfg.cols, work.m, work.k, work.n)
+        df = mp.dataflow
+        ru_max, cu_max = min(mp.rows, mp.sr), min(mp.cols, mp.sc)
+        # stationary tile (ws: B, is: A) and per-T-step streamed bytes, per buffer
+        stationary = {"ws": b, "is": a}.get(df)
+        staged: dict[int, int] = {}
+        per_step: dict[int, int] = {}
+        if stationary is not None and stationary.mode == "stream":
+            staged[stationary.buffer] = ru_max * cu_max * stationary.bytes_per_element
+        streams = {"os": [(a, ru_max), (b, cu_max)], "ws": [(a, ru_max), (c, cu_max)],
+                   "is": [(b, ru_max), (c, cu_max)]}[df]
+        for op, width in streams:
+            if op.mode == "stream":
+                per_step[op.buffer] = per_step.get(op.buffer, 0) + width * op.bytes_per_element
+        if df == "os" and c.mode == "stream":
+            staged[c.buffer] = staged.get(c.buffer, 0) + ru_max * cu_max * c.bytes_per_element
+        t_chunk = mp.t
+        for buf_i in set(staged) | set(per_step):
+            buf = buffers[buf_i]
+            fixed, step = staged.get(buf_i, 0), per_step.get(buf_i, 0)
+            if fixed + step > buf.slot_bytes:
+                raise _fit_error(f"a {ru_max}×{cu_max} fold of {node.get('layer')}/"
+                                 f"{node.get('phase')} on array {self.name!r}",
+                                 fixed + step, buf, fixed + step)
+            if step:
+                t_chunk = min(t_chunk, (buf.slot_bytes - fixed) // step)
+        word_bytes = [bf.word_bytes for bf in buffers]
+        segments = []
+        n_chunks = -(-mp.t // t_chunk)
+        sizes = [size for size, n in split(mp.t, n_chunks) for _ in range(n)]
+        for g in mp.fold_groups():
+            memo: dict = {}
+            steps = []
+            for i, t in enumerate(sizes):
+                key = (i == 0, i == n_chunks - 1, t)
+                if key not in memo:
+                    memo[key] = self._step(mp, g, t, key[0], key[1], a, b, c, word_bytes)
+                steps.append(memo[key])
+            segments.append(Segment(tuple(steps), g.count * work.count))
+        acc = {k: v * work.count for k, v in mp.array_access_elements().items()}
+        return Plan(segments, mp.compute_cycles * work.count, mp.rows * mp.cols, work.macs,
+                    array_elements=acc)
+
+    @staticmethod
+    def _step(mp, g, t, first, last, a, b, c, word_bytes):
+        df, ru, cu = mp.dataflow, g.rows_used, g.cols_used
+        sb = StepBuilder(word_bytes)
+        # first touch of A (os/ws stream it along col fold 0), B (os: row fold 0), stationary tiles
+        first_a = g.first_col_fold if df in ("os", "ws") else True
+        first_b = {"os": g.first_row_fold, "ws": True, "is": g.first_col_fold}[df]
+        if df == "os":
+            a_el, b_el, c_el, psum = ru * t, cu * t, (ru * cu if last else 0), 0
+        elif df == "ws":
+            a_el, b_el, c_el = ru * t, (ru * cu if first else 0), cu * t
+            psum = 0 if g.first_row_fold else cu * t
+        else:
+            a_el, b_el, c_el = (ru * cu if first else 0), ru * t, cu * t
+            psum = 0 if g.first_row_fold else cu * t
+        for op, el, first_touch in ((a, a_el, first_a), (b, b_el, first_b)):
+            sb.unit_reads(op, el)
+            if op.mode == "stream" or (op.mode == "cache" and first_touch):
+                sb.fetch(op, el)
+        if psum:  # accumulate into earlier row folds' partial sums
+            if c.mode == "stream":
+                sb.fetch(c, psum)
+            sb.unit_reads(c, psum)
+        sb.unit_writes(c, c_el)
+        if c.mode == "stream":
+            sb.drain(c, c_el)
+        return sb.build(t + (mp.fold_overhead_cycles if first else 0))
+
+
+@UNIT_KINDS.register("vector")
+class VectorUnitModel:
+    """SIMD lanes for element-wise work: the optimizer update, pooling."""
+    kind = "vector"
+
+    def __init__(self, lanes: int, name: str = "vector"):
+        self.lanes = lanes
+        self.name = name
+
+    def accepts(self, node: dict) -> bool:
+        return node["work"]["type"] == "vector"
+
+    def plan(self, node: dict, operands: dict[str, list[Operand]], buffers: list[Buffer]) -> Plan:
+        work = work_from_dict(node["work"])
+        assert isinstance(work, VectorWork)
+        ins = [op for role in ("ifmap", "filter", "ofmap") for op in operands.get(role, [])]
+        outs = operands.get("out", [])
+        staged: dict[int, int] = {}
+        for op in ins + outs:
+            if op.mode == "stream":
+                staged[op.buffer] = staged.get(op.buffer, 0) + op.elements * \
+                    op.bytes_per_element
+        n_chunks = max([1] + [-(-v // buffers[i].slot_bytes) for i, v in staged.items()])
+        n_chunks = min(n_chunks, max(1, work.elements))
+        total_cycles = -(-work.ops // self.lanes)
+        word_bytes = [bf.word_bytes for bf in buffers]
+        steps = []
+        for j in range(n_chunks):
+            sb = StepBuilder(word_bytes)
+            for op in ins:
+                el = _share(op.elements, n_chunks, j)
+                sb.unit_reads(op, el)
+                if op.mode in ("stream", "cache"):
+                    sb.fetch(op, el)
+            for op in outs:
+                el = _share(op.elements, n_chunks, j)
+                sb.unit_writes(op, el)
+                if op.mode == "stream":
+                    sb.drain(op, el)
+            steps.append(sb.build(_share(total_cycles, n_chunks, j)))
+        # identical middle chunks collapse into one repeated segment
+        segments = _compress(steps)
+        return Plan(segments, total_cycles, self.lanes, work.ops)
+
+
+def _share(total: int, parts: int, j: int) -> int:
+    q, r = divmod(total, parts)
+    return q + (1 if j < r else 0)
+
+
+def _compress(steps: list) -> list[Segment]:
+    out: list[Segment] = []
+    for s in steps:
+        if out and out[-1].steps == (s,):
+            out[-1] = Segment((s,), out[-1].repeat + 1)
+        else:
+            out.append(Segment((s,), 1))
+    return out

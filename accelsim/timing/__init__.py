@@ -1,0 +1,1 @@
+"""Closed-form timing models of compute units."""

@@ -1,0 +1,119 @@
+"""Systolic-array timing, one model for all three dataflows (DESIGN.md §4).
+
+An R×C array maps a GEMM (M, K, N) as
+
+========  ==============  ==============  ===============
+dataflow  Sr (on rows)    Sc (on cols)    T (in time)
+========  ==============  ==============  ===============
+os        M               N               K
+ws        K               N               M
+is        K               M               N
+========  ==============  ==============  ===============
+
+``folds = ceil(Sr/R)·ceil(Sc/C)``; a partial fold costs as much as a full one; folds do not
+overlap (each drains before the next starts), and a fold takes ``T + R + C − 2`` cycles (os) or
+``2R + C + T − 2`` cycles (ws, is: R extra cycles preload the stationary operand). This equals
+SCALE-Sim 3.0.0's compute model exactly; SCALE-Sim prints one less (a 0-based cycle index).
+
+Operand roles: A is the M×K operand (SCALE-Sim's IFMAP), B the K×N operand (filter), C the M×N
+result (OFMAP). Per fold, the *stationary* operand (ws: a K×N tile of B; is: a K×M tile of A; os:
+none, the outputs stay) is loaded once, the *streamed* operand(s) deliver one row of
+``rows_used`` (or ``cols_used`` for os's B) elements per step of T, and results leave the array
+either per step (ws, is) or once at the end of the fold (os).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from math import ceil
+
+
+@dataclass(frozen=True)
+class FoldGroup:
+    """``count`` folds of the same shape: ``rows_used`` of R rows and ``cols_used`` of C columns."""
+    rows_used: int
+    cols_used: int
+    count: int
+    first_col_fold: bool  # whether these folds are in column fold 0 (first touch of A in os/ws)
+    first_row_fold: bool  # whether these folds are in row fold 0 (first touch of B in os; psums)
+
+
+@dataclass(frozen=True)
+class SystolicMapping:
+    dataflow: str
+    rows: int
+    cols: int
+    m: int
+    k: int
+    n: int
+    sr: int
+    sc: int
+    t: int
+    row_folds: int
+    col_folds: int
+    cycles_per_fold: int
+
+    @property
+    def folds(self) -> int:
+        return self.row_folds * self.col_folds
+
+    @property
+    def compute_cycles(self) -> int:
+        """Stall-free cycles of one GEMM."""
+        return self.folds * self.cycles_per_fold
+
+    @property
+    def fold_overhead_cycles(self) -> int:
+        """Fill and drain cycles of a fold on top of its T streaming cycles."""
+        return self.cycles_per_fold - self.t
+
+    def fold_groups(self) -> list[FoldGroup]:
+        """Folds grouped by shape and by whether they are first touches (≤ 8 groups)."""
+        def sizes(total: int, per: int) -> list[tuple[int, int, int]]:
+            # (used, number of folds, index of the first fold with this size)
+            full, rest = divmod(total, per)
+            out = []
+            if full:
+                out.append((per, full, 0))
+            if rest:
+                out.append((rest, 1, full))
+            return out
+
+        groups = []
+        for cu, cn, c0 in sizes(self.sc, self.cols):
+            for ru, rn, r0 in sizes(self.sr, self.rows):
+                for first_c, n_c in ((True, 1), (False, cn - 1)) if c0 == 0 else ((False, cn),):
+                    for first_r, n_r in ((True, 1), (False, rn - 1)) if r0 == 0 else ((False, rn),):
+                        if n_c and n_r:
+                            groups.append(FoldGroup(ru, cu, n_c * n_r, first_c, first_r))
+        return groups
+
+    def array_access_elements(self) -> dict[str, int]:
+        """Array-side SRAM accesses in elements, as SCALE-Sim counts them (DESIGN.md §4 table,
+        without SCALE-Sim's questioned extra R+C OFMAP writes per os fold)."""
+        m, k, n = self.m, self.k, self.n
+        if self.dataflow == "os":
+            return {"a_read": self.col_folds * m * k, "b_read": self.row_folds * k * n,
+                    "c_write": m * n}
+        if self.dataflow == "ws":
+            return {"a_read": self.col_folds * m * k, "b_read": k * n,
+                    "c_write": self.row_folds * m * n}
+        return {"a_read": m * k, "b_read": self.col_folds * k * n,
+                "c_write": self.row_folds * m * n}
+
+
+@lru_cache(maxsize=65536)
+def map_gemm(dataflow: str, rows: int, cols: int, m: int, k: int, n: int) -> SystolicMapping:
+    if dataflow == "os":
+        sr, sc, t = m, n, k
+        per_fold = t + rows + cols - 2
+    elif dataflow == "ws":
+        sr, sc, t = k, n, m
+        per_fold = 2 * rows + cols + t - 2
+    elif dataflow == "is":
+        sr, sc, t = k, m, n
+        per_fold = 2 * rows + cols + t - 2
+    else:
+        raise ValueError(f"unknown dataflow {dataflow!r}")
+    return SystolicMapping(dataflow, rows, cols, m, k, n, sr, sc, t, ceil(sr / rows),
+                           ceil(sc / cols), per_fold)

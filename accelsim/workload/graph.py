@@ -1,0 +1,246 @@
+"""The training dataflow graph (DESIGN.md §3): a networkx DiGraph of operations and tensors.
+
+Nodes are operations ``<layer>/<phase>`` (plus the sources ``input``, ``param:<layer>`` (weights) and
+``state:<layer>`` (optimizer state), and the ``loss``). Each op node carries ``layer``, ``phase``, ``order`` (program order), ``unit``
+(``array`` for GEMMs, ``vector`` for element-wise work), ``work`` (the lowered GEMM or vector work)
+and ``writes`` (the tensors it stores). Edges are tensors from producer to consumer with ``tensor``
+(id), ``kind``, ``role`` (the consumer's operand: ``ifmap``, ``filter`` or ``ofmap``), ``format``,
+``shape`` and ``bytes``. A forward activation is read by the next layer's forward and again by
+this layer's backward_weight, so it stays live across the whole step: that liveness is what makes
+training memory-hungry.
+
+The graph is itself a trace format: ``write_graph`` saves it as JSON node-link data and
+``read_graph`` loads it back for playback (``accelsim run HW graph.json``).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+
+from .. import __version__
+from ..errors import ConfigError
+from ..formats import BYTES_PER_ELEMENT
+from .layers import Gemm, Workload
+from .lowering import lower, optimizer_state_elements, phases_of
+
+GRAPH_SCHEMA = "accelsim.graph/1"
+PHASE_SETS = {"training": ("forward", "backward_data", "backward_weight", "update"),
+              "forward": ("forward",)}
+
+
+class _Builder:
+    def __init__(self, workload: Workload, phases: tuple[str, ...]):
+        self.w = workload
+        self.phases = phases
+        self.g = nx.DiGraph(schema=GRAPH_SCHEMA, workload=workload.name, batch=workload.batch,
+                            phases=list(phases), tool_version=__version__,
+                            formats=workload.formats.model_dump())
+        self.order = 0
+        self.layers = {layer.name: layer for layer in workload.layers}
+        self.producer: dict[str, str] = {}  # layer -> layer whose output it reads (A operand)
+
+    def tensor(self, tid: str, kind: str, elements: int, shape: list[int]) -> dict:
+        fmt = getattr(self.w.formats, kind)
+        return {"tensor": tid, "kind": kind, "format": fmt, "shape": shape,
+                "bytes": elements * BYTES_PER_ELEMENT[fmt]}
+
+    def act(self, name: str) -> dict:
+        n = self.w.batch
+        if name == "input":
+            first = self.w.layers[0]
+            return self.tensor("act:input", "activation", n * first.input_elements(),
+                               [n, first.input_elements()])
+        out = self.layers[name].output_elements()
+        return self.tensor(f"act:{name}", "activation", n * out, [n, out])
+
+    def err(self, name: str) -> dict:
+        t = self.act(name)
+        return self.tensor(t["tensor"].replace("act:", "err:"), "error",
+                           t["shape"][0] * t["shape"][1], t["shape"])
+
+    def add_op(self, layer, phase: str, index: int) -> str:
+        node = f"{layer.name}/{phase}"
+        work = lower(layer, phase, self.w)
+        unit = "vector" if phase == "update" or work.macs == 0 else "array"
+        self.g.add_node(node, kind="op", layer=layer.name, layer_index=index, phase=phase,
+                        order=self.order, unit=unit, work=work.to_dict(), writes=[])
+        self.order += 1
+        return node
+
+    def read(self, src: str, dst: str, tensor: dict, role: str) -> None:
+        self.g.add_edge(src, dst, role=role, **tensor)
+
+    def write(self, node: str, tensor: dict, role: str = "ofmap") -> None:
+        self.g.nodes[node]["writes"].append({**tensor, "role": role})
+
+    def src_node(self, name: str) -> str:
+        return "input" if name == "input" else f"{name}/forward"
+
+    def build(self) -> nx.DiGraph:
+        w, g = self.w, self.g
+        g.add_node("input", kind="source", order=-1)
+        prev = "input"
+        for layer in w.layers:
+            src = layer.input or prev
+            self.producer[layer.name] = src
+            self._check_chain(layer, src)
+            prev = layer.name
+        training = "backward_data" in self.phases
+        # forward pass
+        for i, layer in enumerate(w.layers):
+            node = self.add_op(layer, "forward", i)
+            src = self.producer[layer.name]
+            self.read(self.src_node(src), node, self.act(src), "ifmap")
+            if layer.has_weights:
+                self.read(self._param(layer), node, self._weight(layer), "filter")
+            elif isinstance(layer, Gemm):
+                b = layer.input_b or src
+                self.read(self.src_node(b), node, self.act(b), "filter")
+            self.write(node, self.act(layer.name))
+        if not training:
+            return g
+        consumers = {name: [l for l in w.layers if self.producer[l.name] == name]
+                     for name in self.layers}
+        g.add_node("loss", kind="loss", order=self.order)
+        self.order += 1
+        for name, cons in consumers.items():
+            if not cons:
+                self.read(f"{name}/forward", "loss", self.act(name), "ifmap")
+        # backward pass, last layer first
+        for i in range(len(w.layers) - 1, -1, -1):
+            layer = w.layers[i]
+            phases = phases_of(layer, first=(i == 0))
+            grad_src = self._grad_sources(layer, consumers)
+            src = self.producer[layer.name]
+            for phase in phases[1:]:
+                node = self.add_op(layer, phase, i)
+                if phase == "update":
+                    self.read(f"{layer.name}/backward_weight", node, self._wgrad(layer), "ifmap")
+                    self.read(self._param(layer), node, self._weight(layer), "filter")
+                    self.write(node, self._weight(layer), "filter")
+                    opt = optimizer_state_elements(layer, w)
+                    if opt:
+                        st = self.tensor(f"opt:{layer.name}", "optimizer_state", opt, [opt])
+                        g.add_node(f"state:{layer.name}", kind="source", order=-1)
+                        self.read(f"state:{layer.name}", node, st, "ofmap")
+                        self.write(node, st)
+                    continue
+                for g_node in grad_src:
+                    self.read(g_node, node, self.err(layer.name),
+                              "ifmap" if phase == "backward_data" else "filter")
+                if phase == "backward_data":
+                    if layer.has_weights:
+                        self.read(self._param(layer), node, self._weight(layer), "filter")
+                    elif isinstance(layer, Gemm):
+                        b = layer.input_b or src
+                        self.read(self.src_node(b), node, self.act(b), "filter")
+                    else:  # pooling: the saved input locates the max / window
+                        self.read(self.src_node(src), node, self.act(src), "filter")
+                    self.write(node, self.err(src))
+                else:  # backward_weight
+                    self.read(self.src_node(src), node, self.act(src), "ifmap")
+                    if layer.has_weights:
+                        self.write(node, self._wgrad(layer))
+                    else:
+                        self.write(node, self.err(layer.input_b or src))
+        return g
+
+    def _grad_sources(self, layer, consumers) -> list[str]:
+        cons = consumers[layer.name]
+        if not cons:
+            return ["loss"]
+        out = []
+        for c in cons:
+            node = f"{c.name}/backward_data"
+            if node in self.g:
+                out.append(node)
+        return out or ["loss"]
+
+    def _param(self, layer) -> str:
+        node = f"param:{layer.name}"
+        if node not in self.g:
+            self.g.add_node(node, kind="source", order=-1)
+        return node
+
+    def _weight(self, layer) -> dict:
+        e = layer.weight_elements()
+        return self.tensor(f"w:{layer.name}", "weight", e, [e])
+
+    def _wgrad(self, layer) -> dict:
+        e = layer.weight_elements()
+        return self.tensor(f"wg:{layer.name}", "weight_gradient", e, [e])
+
+    def _check_chain(self, layer, src: str) -> None:
+        refs = [src]
+        expect = [layer.input_elements()]
+        if isinstance(layer, Gemm) and not layer.has_weights:
+            refs.append(layer.input_b or src)
+            expect = [layer.count * layer.m * layer.k, layer.count * layer.k * layer.n]
+        if len(refs) == 2 and refs[0] == refs[1]:
+            raise ConfigError("a weight-free GEMM reads operands A and B from the same layer",
+                              source=self.w.name, field=f"layers.{layer.name}.input_b",
+                              fix="name the layer that produces operand B with 'input_b:'")
+        for ref, want in zip(refs, expect):
+            have = (self.w.layers[0].input_elements() if ref == "input"
+                    else self.layers[ref].output_elements())
+            if ref != "input" and have != want:
+                raise ConfigError(
+                    f"reads {have} elements per sample from {ref!r} but its shape needs {want}",
+                    source=self.w.name, field=f"layers.{layer.name}",
+                    fix="fix the layer's input shape or name the right producer with 'input:'")
+
+
+def build_graph(workload: Workload, phases: str = "training") -> nx.DiGraph:
+    """The training (or forward-only) dataflow graph of a workload."""
+    if phases not in PHASE_SETS:
+        raise ConfigError(f"unknown phase set {phases!r}", field="--phases",
+                          fix="use one of: " + ", ".join(PHASE_SETS))
+    return _Builder(workload, PHASE_SETS[phases]).build()
+
+
+def op_nodes(g: nx.DiGraph) -> list[str]:
+    """Operation nodes in program order."""
+    return sorted((n for n, d in g.nodes(data=True) if d.get("kind") == "op"),
+                  key=lambda n: g.nodes[n]["order"])
+
+
+def write_graph(g: nx.DiGraph, path: str | Path) -> None:
+    data = nx.node_link_data(g, edges="edges")
+    Path(path).write_text(json.dumps(data, indent=1, sort_keys=True))
+
+
+def read_graph(path: str | Path) -> nx.DiGraph:
+    from ..io.yamlfile import read_text
+    text = read_text(path)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"malformed JSON: {exc.msg}", source=str(path),
+                          field=f"line {exc.lineno}, column {exc.colno}") from None
+    schema = data.get("graph", {}).get("schema") if isinstance(data, dict) else None
+    if schema != GRAPH_SCHEMA:
+        raise ConfigError(f"not an accelsim training graph (schema {schema!r})", source=str(path),
+                          fix=f"write one with 'accelsim graph WORKLOAD -o FILE' ({GRAPH_SCHEMA})")
+    try:
+        g = nx.node_link_graph(data, directed=True, edges="edges")
+    except (KeyError, TypeError, nx.NetworkXError) as exc:
+        raise ConfigError(f"malformed node-link data ({exc})", source=str(path)) from None
+    _check_playable(g, str(path))
+    return g
+
+
+def _check_playable(g: nx.DiGraph, source: str) -> None:
+    for n, d in g.nodes(data=True):
+        if d.get("kind") != "op":
+            continue
+        for key in ("layer", "phase", "order", "unit", "work", "writes"):
+            if key not in d:
+                raise ConfigError(f"op node lacks {key!r}", source=source, field=f"nodes.{n}")
+    for u, v, d in g.edges(data=True):
+        for key in ("tensor", "kind", "role", "bytes"):
+            if key not in d:
+                raise ConfigError(f"edge lacks {key!r}", source=source, field=f"edges.{u}->{v}")
+    if not nx.is_directed_acyclic_graph(g):
+        raise ConfigError("the graph has a cycle", source=source, fix="a training step is a DAG")
