@@ -48,9 +48,9 @@ class _Builder:
 
     def act(self, name: str) -> dict:
         n = self.w.batch
-        if name == "input":
-            first = self.w.layers[0]
-            return self.tensor("act:input", "activation", n * first.input_elements(),
+        if name.startswith("input"):  # "input", or "input@<layer>" for independent layers
+            first = self.layers[name[6:]] if name != "input" else self.w.layers[0]
+            return self.tensor(f"act:{name}", "activation", n * first.input_elements(),
                                [n, first.input_elements()])
         out = self.layers[name].output_elements()
         return self.tensor(f"act:{name}", "activation", n * out, [n, out])
@@ -76,16 +76,20 @@ class _Builder:
         self.g.nodes[node]["writes"].append({**tensor, "role": role})
 
     def src_node(self, name: str) -> str:
-        return "input" if name == "input" else f"{name}/forward"
+        return name if name.startswith("input") else f"{name}/forward"
 
     def build(self) -> nx.DiGraph:
         w, g = self.w, self.g
         g.add_node("input", kind="source", order=-1)
         prev = "input"
         for layer in w.layers:
-            src = layer.input or prev
+            if w.independent_layers:
+                src = f"input@{layer.name}"
+                g.add_node(src, kind="source", order=-1)
+            else:
+                src = layer.input or prev
+                self._check_chain(layer, src)
             self.producer[layer.name] = src
-            self._check_chain(layer, src)
             prev = layer.name
         training = "backward_data" in self.phases
         # forward pass

@@ -201,6 +201,10 @@ class Workload(BaseModel):
     batch: PositiveInt = 1
     formats: Formats = Formats()
     optimizer: Literal["sgd", "sgd_momentum", "adam"] = "sgd_momentum"
+    independent_layers: bool = Field(
+        default=False,
+        description="each layer reads its own input from DRAM and is not chained to the previous "
+                    "one (SCALE-Sim topologies list independent layers)")
     layers: list[Layer] = Field(min_length=1)
 
     @model_validator(mode="after")

@@ -194,7 +194,8 @@ class _Reader:
         for number, fields in rows:
             layers.extend(self.conv(number, fields, header, strides) if fmt == "conv"
                           else self.gemm(number, fields, header))
-        return Workload(name=self.path.stem, batch=1, formats=INT8, layers=_unique(layers))
+        return Workload(name=self.path.stem, batch=1, formats=INT8, independent_layers=True,
+                        layers=_unique(layers))
 
     def _split(self, line: int, fields: list[str], columns: tuple[str, ...]) -> list[str]:
         width = len(columns)
