@@ -7,7 +7,9 @@ separate key and value. The mapping (see docs/scalesim.md):
 - one :class:`SystolicArray` with ``rows = ArrayHeight``, ``cols = ArrayWidth`` and the dataflow;
 - three scratchpad buffers ``ifmap``, ``filter``, ``ofmap`` holding the operand role of the same
   name, ``capacity = <kB> × 1024`` bytes, 1-byte words (SCALE-Sim's word is one byte), SRAM 22 nm,
-  double-buffered (SCALE-Sim splits each SRAM 50/50 into an active and a prefetch half);
+  double-buffered with ``resident_fraction = 0``: SCALE-Sim splits each SRAM 50/50 into an active
+  and a prefetch half and keeps nothing on chip from one layer to the next (every layer starts
+  cold, reads its inputs from DRAM and writes its outputs back);
 - ``ideal_scratchpad: true``: SCALE-Sim has no bank conflicts unless custom layouts are on;
 - a 1 GHz clock (SCALE-Sim counts cycles only);
 - ``InterfaceBandwidth: CALC`` → ideal DRAM: SCALE-Sim's CALC mode is stall-free by construction
@@ -231,7 +233,7 @@ def load_scalesim_cfg(path: str | Path) -> HardwareConfig:
         raise ConfigError(f"unknown dataflow {dataflow!r}", source=cfg.source,
                           field=f"[{section}] Dataflow", fix="use os, ws or is")
     buffers = [Buffer(name=operand, capacity_bytes=_sram_kb(cfg, operand) * 1024, word_bytes=1,
-                      banks=1, ports_per_bank=1, double_buffered=True,
+                      banks=1, ports_per_bank=1, double_buffered=True, resident_fraction=0.0,
                       technology=BUFFER_TECHNOLOGY, holds=[operand])
                for operand in ("ifmap", "filter", "ofmap")]
     name = (cfg.raw("general", "run_name") or "").strip().strip('"').strip("'") or p.stem

@@ -14,7 +14,8 @@ The format is detected from the header: ``M, N, K`` in columns 2–4 means GEMM;
 mean conv. SCALE-Sim itself ignores the header and reads columns by position, so a header whose
 names show a different order (``name, M, K, N``; ``Channels`` where ``IFMAP Width`` belongs) is
 rejected instead of being read wrongly. The workload is named after the file, batch 1, every
-tensor in int8 (SCALE-Sim's 1-byte words).
+tensor in int8 (SCALE-Sim's 1-byte words), with ``independent_layers`` set: SCALE-Sim's layers are
+independent (each reads its input from DRAM), and topologies often do not chain shapes.
 
 Quirks of real files, and what this reader does (SCALE-Sim 3.0.0's own behaviour in brackets):
 
@@ -36,7 +37,7 @@ Quirks of real files, and what this reader does (SCALE-Sim 3.0.0's own behaviour
 - names containing ``DP`` (conv format only): SCALE-Sim 3.0.0 treats them as depthwise and splits
   the layer into ``Channels`` separate one-channel layers named ``<name>Channel_<i>``, each with all
   ``Num Filter`` filters. accelsim does the same, so per-layer results line up with SCALE-Sim's;
-  every split layer reads the input of the original row. (For a true depthwise conv with a channel
+  every split layer names the input of the original row (``input:``). (For a true depthwise conv with a channel
   multiplier of 1 write ``Num Filter = 1``, or use ``depthwise_conv2d`` in a YAML workload.)
 """
 from __future__ import annotations

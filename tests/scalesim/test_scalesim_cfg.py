@@ -54,6 +54,9 @@ def test_reference_calc_configs(name):
         ("ifmap", ["ifmap"], kb[0] * 1024), ("filter", ["filter"], kb[1] * 1024),
         ("ofmap", ["ofmap"], kb[2] * 1024)]
     assert all(b.word_bytes == 1 and b.technology == "sram_22nm" for b in hw.scratchpad)
+    # SCALE-Sim: the whole SRAM stages tiles, in an active and a prefetch half
+    assert all(b.double_buffered and b.resident_fraction == 0.0 for b in hw.scratchpad)
+    assert [b.slot_bytes for b in hw.scratchpad] == [b.capacity_bytes // 2 for b in hw.scratchpad]
     assert hw.ideal_scratchpad and hw.dram.ideal and hw.clock_ghz == 1.0
     assert hw.name == name
 
