@@ -1,0 +1,191 @@
+"""Energy per action and static power per component, for one resolved hardware config.
+
+A :class:`PriceList` turns (action group, action name) into the charges it incurs — a list of
+(component, pJ per count) — and lists each powered component's static power in mW. It reads
+only the resolved config dict (``HardwareConfig.resolved_dict()``) and an :class:`EnergyTable`;
+every table entry it uses is recorded (``used``) so the run's summary can cite it.
+
+Rules (docs/energy.md gives the derivations):
+
+- MAC of format f at node n = (multiply_f + accumulate-add) at 45 nm × node factor(n); the
+  accumulator is int32 for int8 and fp32 for bf16, fp16 and fp32 (memory_energy.md §5.1).
+- PE pipeline registers per MAC: (2 × operand bits + accumulator bits) × register energy per bit
+  (Aladdin, 40 nm) × factor(n)/factor(40).
+- Vector op = one fp32 fused multiply-add lane operation = fp32 multiply + fp32 add × factor(n).
+- Scratchpad word = the technology's per-``access_bits`` energy × word bits / access_bits;
+  leakage = leakage_mw × capacity / reference capacity.
+- DRAM: bits × (core read or write pJ/bit) and bits × I/O pJ/bit; activations × ACT+PRE energy;
+  background power per channel × channels.
+- Crossbar: ADC per conversion by (bits, node); DAC and shift-add scaled from 32 nm; cell read
+  and write pulse per event (device physics, not node-scaled); digital accumulation = int32 add.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import ConfigError
+from .table import Entry, EnergyTable
+
+#: format → (multiply entry, accumulate-add entry, operand bits, accumulator bits)
+MAC_COMPOSITION = {
+    "int8": ("int8_multiply", "int32_add", 8, 32),
+    "bf16": ("bf16_multiply", "fp32_add", 16, 32),
+    "fp16": ("fp16_multiply", "fp32_add", 16, 32),
+    "fp32": ("fp32_multiply", "fp32_add", 32, 32),
+}
+#: static-power component kinds, as shown in the summary's energy_pj
+LEAKAGE, DRAM_BACKGROUND = "leakage", "dram_background"
+CROSSBAR_COLUMNS = {
+    "adc_conversions": "crossbar_adc", "dac_drives": "crossbar_dac",
+    "cell_reads": "crossbar_cell_read", "write_pulses": "crossbar_write_pulse",
+    "shift_adds": "crossbar_shift_add", "digital_accumulations": "crossbar_digital_accumulation",
+}
+
+
+@dataclass(frozen=True)
+class Charge:
+    component: str
+    pj_per_count: float
+
+
+class PriceList:
+    """Prices for one resolved config; entries are looked up when an action is first priced,
+    so a missing entry is an error only for a component in use."""
+
+    def __init__(self, config: dict, table: EnergyTable, *, source: str = "hardware config"):
+        self.config = config
+        self.table = table
+        self.source = source
+        self.node_nm = int(config["node_nm"])
+        self.used: dict[str, Entry] = {}
+        self.buffers = {b["name"]: b for b in config["scratchpad"]}
+        dram = config["dram"]["resolved"]
+        self.dram = None if dram.get("ideal") else dram
+        self._cache: dict[tuple[str, str], list[Charge]] = {}
+        for key in table.keys("scratchpad."):
+            buf_name = key[len("scratchpad."):].rsplit(".", 1)[0]
+            if buf_name not in self.buffers:
+                raise ConfigError(f"table entry names buffer {buf_name!r}, which the hardware "
+                                  "config does not have", field=key,
+                                  source=table.get(key, needed_for=key).origin,
+                                  fix="valid buffers: " + ", ".join(self.buffers))
+
+    # -- components -------------------------------------------------------------------------
+    def dynamic_components(self, with_crossbar: bool) -> list[str]:
+        names = ["mac", "pe_register", "vector"]
+        for b in self.buffers:
+            names += [f"buffer_{b}_read", f"buffer_{b}_write"]
+        if self.dram is not None:
+            names += ["dram_read", "dram_write", "dram_io", "dram_activation"]
+        if with_crossbar:
+            names += list(CROSSBAR_COLUMNS.values())
+        return names
+
+    def static_power_mw(self) -> dict[str, tuple[str, float]]:
+        """component → (kind, power in mW) for every powered component."""
+        out = {}
+        for name, buf in self.buffers.items():
+            leak = self.buffer_value(name, "leakage_mw")
+            ref = buf["resolved_technology"]["reference_capacity_bytes"]
+            out[f"buffer_{name}_leakage"] = (LEAKAGE, leak * buf["capacity_bytes"] / ref)
+        if self.dram is not None:
+            per_channel = self._dram("background_mw_per_channel", "DRAM background power")
+            out["dram_background"] = (DRAM_BACKGROUND, per_channel * self.dram["channels"])
+        return out
+
+    # -- per-action charges ------------------------------------------------------------------
+    def charges(self, group: str, name: str, *, where: str) -> list[Charge]:
+        key = (group, name)
+        if key not in self._cache:
+            self._cache[key] = self._price(group, name, where)
+        return self._cache[key]
+
+    def _price(self, group: str, name: str, where: str) -> list[Charge]:
+        if group == "mac":
+            mult, add, op_bits, acc_bits = MAC_COMPOSITION[name]
+            f = self._node_factor(self.node_nm, f"{name} MACs")
+            mac = (self._value(f"compute.{mult}_pj_45nm", f"{name} MACs")
+                   + self._value(f"compute.{add}_pj_45nm", f"{name} MACs")) * f
+            reg = (self._value("pe_register.pj_per_bit_access_40nm", "PE pipeline registers")
+                   * (2 * op_bits + acc_bits) * f / self._node_factor(40, "PE registers"))
+            return [Charge("mac", mac), Charge("pe_register", reg)]
+        if group == "vector":
+            f = self._node_factor(self.node_nm, "vector-unit ops")
+            fma = (self._value("compute.fp32_multiply_pj_45nm", "vector-unit ops")
+                   + self._value("compute.fp32_add_pj_45nm", "vector-unit ops"))
+            return [Charge("vector", fma * f)]
+        if group.startswith("buffer."):
+            return [self._buffer_charge(group[len("buffer."):], name, where)]
+        if group == "dram":
+            return self._dram_charges(name)
+        return [self._crossbar_charge(name, where)]
+
+    def _buffer_charge(self, buf_name: str, action: str, where: str) -> Charge:
+        buf = self.buffers.get(buf_name)
+        if buf is None:
+            raise ConfigError(f"counts name buffer {buf_name!r}, which the hardware config does "
+                              "not have", source=self.source, field=where,
+                              fix="valid buffers: " + ", ".join(self.buffers))
+        field = "read_energy_pj" if action == "read_words" else "write_energy_pj"
+        tech = buf["resolved_technology"]
+        per_word = self.buffer_value(buf_name, field) * buf["word_bytes"] * 8 / tech["access_bits"]
+        kind = "read" if action == "read_words" else "write"
+        return Charge(f"buffer_{buf_name}_{kind}", per_word)
+
+    def buffer_value(self, buf_name: str, field: str) -> float:
+        """A resolved-technology number of a buffer, or the table's per-buffer replacement."""
+        key = f"scratchpad.{buf_name}.{field}"
+        if key in self.table:
+            return self._value(key, f"buffer {buf_name}")
+        value = self.buffers[buf_name]["resolved_technology"][field]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ConfigError(f"must be a positive number (got {value!r})", source=self.source,
+                              field=f"scratchpad.{buf_name}.resolved_technology.{field}",
+                              fix="energies, leakage and area are > 0")
+        return float(value)
+
+    def _dram_charges(self, action: str) -> list[Charge]:
+        if self.dram is None:
+            return []  # ideal DRAM: reported as unpriced by the pricing pass
+        if action == "activations":
+            return [Charge("dram_activation",
+                           self._dram("activation_nj", "DRAM row activations") * 1000.0)]
+        kind = "read" if action == "read_bytes" else "write"
+        core = self._dram(f"{kind}_pj_per_bit", f"DRAM {kind}s")
+        io = self._dram("io_pj_per_bit", f"DRAM {kind}s")
+        return [Charge(f"dram_{kind}", 8 * core), Charge("dram_io", 8 * io)]
+
+    def _dram(self, field: str, needed_for: str) -> float:
+        return self._value(f"dram.{self.dram['name']}.{field}", needed_for)
+
+    def _crossbar_charge(self, action: str, where: str) -> Charge:
+        column = CROSSBAR_COLUMNS[action]
+        n = self.node_nm
+        if action == "adc_conversions":
+            xbar = self.config.get("crossbar")
+            if not isinstance(xbar, dict) or "adc_bits" not in xbar:
+                raise ConfigError("counts have ADC conversions but the hardware config has no "
+                                  "crossbar.adc_bits", source=self.source, field=where,
+                                  fix="add a crossbar section with adc_bits to the config")
+            bits = xbar["adc_bits"]
+            return Charge(column, self._value(f"crossbar.adc_pj_per_conversion.{bits}b.{n}nm",
+                                              f"{bits}-bit ADC conversions at {n} nm"))
+        if action in ("dac_drives", "shift_adds"):
+            what = "dac_pj_per_drive_32nm" if action == "dac_drives" else "shift_add_pj_32nm"
+            ratio = self._node_factor(n, column) / self._node_factor(32, column)
+            return Charge(column, self._value(f"crossbar.{what}", column) * ratio)
+        if action == "digital_accumulations":
+            return Charge(column, self._value("compute.int32_add_pj_45nm", column)
+                          * self._node_factor(n, column))
+        what = "cell_read_pj" if action == "cell_reads" else "write_pulse_pj"
+        return Charge(column, self._value(f"crossbar.{what}", column))
+
+    # -- table access -------------------------------------------------------------------------
+    def _node_factor(self, node_nm: int, needed_for: str) -> float:
+        return self._value(f"node.energy_factor_from_45nm.{node_nm}",
+                           f"{needed_for} at {node_nm} nm (energy scaling from 45 nm)")
+
+    def _value(self, key: str, needed_for: str) -> float:
+        entry = self.table.get(key, needed_for=needed_for)
+        self.used[key] = entry
+        return entry.value

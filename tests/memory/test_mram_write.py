@@ -1,0 +1,142 @@
+"""STT-MRAM write operating point: device parameters, WER ladder, energy and latency."""
+import math
+
+import pytest
+
+from accelsim.errors import ConfigError
+from accelsim.memory.mram_write import MramWritePoint, check_validity, write_error_rate
+from accelsim.memory.technology import (TECHNOLOGIES, apply_write_point, resolve_technology)
+
+NOMINAL = TECHNOLOGIES.get("stt_mram_22nm")
+
+
+def test_device_defaults_give_the_cited_ic0_and_tau_d():
+    p = MramWritePoint()
+    assert p.critical_current_ua == pytest.approx(30.2, abs=0.05)   # DESIGN.md §5
+    assert p.precession_time_ns == pytest.approx(1.136, abs=0.001)  # memory_energy.md §2.5
+    assert p.overdrive == pytest.approx(2.65, abs=0.005)
+
+
+def test_overrides_of_ic0_and_tau_d_are_used():
+    p = MramWritePoint(ic0_ua=40.0, tau_d_ns=2.0)
+    assert p.critical_current_ua == 40.0 and p.precession_time_ns == 2.0
+    assert p.overdrive == 2.0
+
+
+# DESIGN.md §5 worked table: (voltage scale, pulse) -> (WER per toggled bit, cell energy)
+LADDER = [((1.0, 10.0), 3.7e-11, 1.00), ((0.8, 10.0), 4.1e-7, 0.64),
+          ((1.0, 5.0), 7.4e-5, 0.50), ((0.8, 5.0), 7.8e-3, 0.32)]
+
+
+@pytest.mark.parametrize("point, wer, energy", LADDER)
+def test_design_ladder_is_reproduced(point, wer, energy):
+    p = MramWritePoint(voltage_scale=point[0], pulse_ns=point[1])
+    assert float(f"{write_error_rate(p):.1e}") == wer          # two significant digits
+    assert round(p.cell_energy_scale, 2) == energy
+    tech = apply_write_point(NOMINAL, p)
+    cell_pj = tech.write_energy_pj - (NOMINAL.write_energy_pj - 64 * 1.0)
+    assert cell_pj / 64 == pytest.approx(energy)               # 1 pJ/bit nominal cell
+    assert tech.write_error_rate == write_error_rate(p)
+
+
+def test_nominal_point_reproduces_the_presets():
+    same = apply_write_point(NOMINAL, MramWritePoint())
+    assert same.write_energy_pj == pytest.approx(NOMINAL.write_energy_pj)
+    assert same.write_latency_ns == pytest.approx(NOMINAL.write_latency_ns)
+    half = apply_write_point(NOMINAL, MramWritePoint(pulse_ns=5.0))
+    preset = TECHNOLOGIES.get("stt_mram_22nm_half_pulse")  # NVSim run with 5 ns / 0.5 pJ
+    assert half.write_energy_pj == pytest.approx(preset.write_energy_pj)
+    assert half.write_latency_ns == pytest.approx(preset.write_latency_ns)
+    assert half.write_error_rate == pytest.approx(preset.write_error_rate, rel=0.01)
+    # the half-pulse preset written at the nominal pulse is the nominal preset again
+    back = apply_write_point(preset, MramWritePoint(pulse_ns=10.0))
+    assert back.write_energy_pj == pytest.approx(NOMINAL.write_energy_pj)
+
+
+def test_wer_and_energy_are_monotone_in_voltage_and_pulse():
+    scales = [0.6, 0.7, 0.8, 0.9, 1.0, 1.1]
+    pulses = [3.0, 5.0, 7.0, 10.0, 15.0]
+    for pulse in pulses:
+        techs = [apply_write_point(NOMINAL, MramWritePoint(voltage_scale=v, pulse_ns=pulse))
+                 for v in scales]
+        assert all(a.write_error_rate > b.write_error_rate for a, b in zip(techs, techs[1:]))
+        assert all(a.write_energy_pj < b.write_energy_pj for a, b in zip(techs, techs[1:]))
+    for v in scales:
+        techs = [apply_write_point(NOMINAL, MramWritePoint(voltage_scale=v, pulse_ns=p))
+                 for p in pulses]
+        assert all(a.write_error_rate > b.write_error_rate for a, b in zip(techs, techs[1:]))
+        assert all(a.write_energy_pj < b.write_energy_pj for a, b in zip(techs, techs[1:]))
+
+
+def test_shorter_pulse_shortens_write_latency_by_the_pulse_difference():
+    long = apply_write_point(NOMINAL, MramWritePoint(pulse_ns=10.0))
+    short = apply_write_point(NOMINAL, MramWritePoint(pulse_ns=4.0))
+    assert long.write_latency_ns - short.write_latency_ns == pytest.approx(6.0)
+    assert short.read_latency_ns == NOMINAL.read_latency_ns  # reads are unchanged
+    assert short.leakage_mw == NOMINAL.leakage_mw and short.area_mm2 == NOMINAL.area_mm2
+    # lower voltage alone does not change the latency
+    low_v = apply_write_point(NOMINAL, MramWritePoint(voltage_scale=0.8))
+    assert low_v.write_latency_ns == pytest.approx(NOMINAL.write_latency_ns)
+
+
+def test_thermal_regime_closed_form():
+    # i = 0.25 (deep sub-critical), b = 2: tau = tau0 * exp(60 * 0.75^2)
+    p = MramWritePoint(ic0_ua=80.0, voltage_scale=0.25, pulse_ns=100.0)
+    assert p.regime == "thermal"
+    tau = math.exp(60 * 0.75 ** 2)
+    assert write_error_rate(p) == pytest.approx(math.exp(-100.0 / tau))
+    # b = 1 variant (memory_energy.md §2.2 worked example: i = 0.9, 100 ns, Δ = 60 → 0.78)
+    # i = 0.9 has Δ(1−i) = 6 k_BT ≥ 5: valid with b = 1
+    q = MramWritePoint(ic0_ua=80.0, voltage_scale=0.9, pulse_ns=100.0, thermal_exponent_b=1.0)
+    assert write_error_rate(q) == pytest.approx(0.78, abs=0.005)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"ic0_ua": 80.0}, "exactly at the critical current"),
+    ({"ic0_ua": 80.0, "voltage_scale": 0.9}, "between the thermal and precessional"),
+    ({"ic0_ua": 80.0, "voltage_scale": 0.25, "pulse_ns": 0.5}, "shorter than the attempt time"),
+])
+def test_operating_points_outside_the_models_are_rejected(kwargs, message):
+    p = MramWritePoint(**kwargs)
+    with pytest.raises(ConfigError, match=message) as err:
+        check_validity(p, source="hw.yaml", field="scratchpad.act.mram_write")
+    assert err.value.source == "hw.yaml" and err.value.fix
+    with pytest.raises(ConfigError, match=message):
+        apply_write_point(NOMINAL, p)
+
+
+def test_write_point_on_sram_is_rejected():
+    with pytest.raises(ConfigError, match="applies to STT-MRAM") as err:
+        resolve_technology("sram_22nm", source="hw.yaml", field="scratchpad.w.technology",
+                           write_point=MramWritePoint())
+    assert err.value.field == "scratchpad.w.mram_write"
+
+
+def test_resolve_technology_applies_overrides_then_the_write_point():
+    tech = resolve_technology("stt_mram_22nm", {"write_energy_pj": 80.0},
+                              write_point=MramWritePoint(pulse_ns=5.0))
+    assert tech.write_energy_pj == pytest.approx(80.0 - 32.0)   # periphery 16 + 64 × 0.5
+    assert tech.cell_write_pulse_ns == 5.0
+    with pytest.raises(ConfigError, match="derived from mram_write"):
+        resolve_technology("stt_mram_22nm", {"write_error_rate": 1e-9},
+                           field="scratchpad.a.technology", write_point=MramWritePoint())
+
+
+def test_cell_part_larger_than_the_write_total_is_rejected():
+    with pytest.raises(ConfigError, match="exceeds the write totals"):
+        resolve_technology("stt_mram_22nm", {"cell_write_energy_pj_per_bit": 2.0},
+                           field="scratchpad.a.technology")
+    with pytest.raises(ConfigError, match="describes an MTJ cell"):
+        resolve_technology("sram_22nm", {"cell_write_pulse_ns": 5.0})
+
+
+@pytest.mark.parametrize("field", ["pulse_ns", "voltage_scale", "thermal_stability_delta"])
+def test_zero_or_negative_device_fields_are_rejected(field):
+    from accelsim.config.hardware import HardwareConfig
+    from accelsim.io.yamlfile import validate
+    data = {"name": "t", "arrays": [{"rows": 2, "cols": 2, "dataflow": "os"}],
+            "scratchpad": [{"name": "sp", "capacity_bytes": 4096, "technology": "stt_mram_22nm",
+                            "holds": ["ifmap", "filter", "ofmap"], "mram_write": {field: 0}}]}
+    with pytest.raises(ConfigError, match="greater than 0") as err:
+        validate(HardwareConfig, data, "hw.yaml")
+    assert field in err.value.field
