@@ -1,0 +1,48 @@
+"""Every stall has a cause, and the causes add up (issue: stall accounting)."""
+import pytest
+
+from accelsim.api import simulate
+from accelsim.workload.graph import build_graph
+from conftest import machine, small_cnn
+
+
+@pytest.mark.parametrize("df", ["os", "ws", "is"])
+def test_ideal_memory_has_no_stalls_on_any_row(df):
+    hw = machine(8, 8, df, ideal=True)
+    run = simulate(hw, build_graph(small_cnn(), "training"))
+    for row in run.result.rows:
+        if row.unit != "vector":
+            assert row.total_cycles == row.compute_cycles + row.dependency_stall_cycles
+        assert row.bank_conflict_stall_cycles == 0 and row.dram_stall_cycles == 0
+
+
+@pytest.mark.parametrize("df", ["os", "ws", "is"])
+def test_forward_on_ideal_memory_is_exactly_compute(df):
+    hw = machine(8, 8, df, ideal=True)
+    g = build_graph(small_cnn().model_copy(update={"layers": small_cnn().layers[:2]}), "forward")
+    run = simulate(hw, g)
+    for row in run.result.rows:
+        assert row.total_cycles == row.compute_cycles
+    assert run.result.total_cycles == sum(r.compute_cycles for r in run.result.rows)
+
+
+@pytest.mark.parametrize("tech", ["sram_22nm", "stt_mram_22nm"])
+@pytest.mark.parametrize("df", ["os", "ws", "is"])
+def test_stalls_add_up_with_real_memory(df, tech):
+    hw = machine(8, 8, df, tech=tech, banks=2, dram="lpddr4_2400", capacity=8192)
+    run = simulate(hw, build_graph(small_cnn(batch=4), "training"))
+    stalled = 0
+    for row in run.result.rows:
+        assert row.total_cycles == row.compute_cycles + row.bank_conflict_stall_cycles + \
+            row.dram_stall_cycles + row.dependency_stall_cycles
+        assert row.stall_cycles == row.total_cycles - row.compute_cycles
+        stalled += row.bank_conflict_stall_cycles + row.dram_stall_cycles
+    assert stalled > 0  # this machine is memory-bound: the accounting is exercised
+
+
+def test_one_array_rows_tile_the_array_timeline():
+    hw = machine(8, 8, "ws", banks=2, capacity=8192)
+    run = simulate(hw, build_graph(small_cnn(), "training"))
+    array_rows = [r for r in run.result.rows if r.unit == "array0"]
+    for prev, nxt in zip(array_rows, array_rows[1:]):
+        assert nxt.start_cycle == prev.end_cycle
