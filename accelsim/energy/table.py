@@ -9,6 +9,7 @@ every key are documented in docs/energy.md.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -56,8 +57,7 @@ class EnergyTable:
 
     @classmethod
     def default(cls) -> "EnergyTable":
-        data = load_yaml(DEFAULT_PATH)
-        return cls(_parse(data, DEFAULT_ORIGIN, allow_new=True), str(data.get("name")))
+        return _default_table()
 
     @classmethod
     def load(cls, path: str | Path | None) -> "EnergyTable":
@@ -97,6 +97,13 @@ class EnergyTable:
 
     def dump(self) -> str:
         return yaml.safe_dump(self.to_document(), sort_keys=False, allow_unicode=True, width=100)
+
+
+@functools.cache
+def _default_table() -> EnergyTable:
+    """The shipped table, parsed once (tables are immutable)."""
+    data = load_yaml(DEFAULT_PATH)
+    return EnergyTable(_parse(data, DEFAULT_ORIGIN, allow_new=True), str(data.get("name")))
 
 
 def _parse(data: dict, source: str, *, known: set[str] | None = None,

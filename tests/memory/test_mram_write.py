@@ -23,9 +23,12 @@ def test_overrides_of_ic0_and_tau_d_are_used():
     assert p.overdrive == 2.0
 
 
-# DESIGN.md §5 worked table: (voltage scale, pulse) -> (WER per toggled bit, cell energy)
+# DESIGN.md §5 worked table (first four) and the other rows of memory_energy.md §2.5:
+# (voltage scale, pulse) -> (WER per toggled bit, cell energy relative to nominal)
 LADDER = [((1.0, 10.0), 3.7e-11, 1.00), ((0.8, 10.0), 4.1e-7, 0.64),
-          ((1.0, 5.0), 7.4e-5, 0.50), ((0.8, 5.0), 7.8e-3, 0.32)]
+          ((1.0, 5.0), 7.4e-5, 0.50), ((0.8, 5.0), 7.8e-3, 0.32),
+          ((0.9, 10.0), 3.9e-9, 0.81), ((1.0, 7.0), 2.2e-7, 0.70),
+          ((0.9, 7.0), 5.8e-6, 0.57), ((0.7, 10.0), 4.4e-5, 0.49)]
 
 
 @pytest.mark.parametrize("point, wer, energy", LADDER)
@@ -35,7 +38,7 @@ def test_design_ladder_is_reproduced(point, wer, energy):
     assert round(p.cell_energy_scale, 2) == energy
     tech = apply_write_point(NOMINAL, p)
     cell_pj = tech.write_energy_pj - (NOMINAL.write_energy_pj - 64 * 1.0)
-    assert cell_pj / 64 == pytest.approx(energy)               # 1 pJ/bit nominal cell
+    assert cell_pj / 64 == pytest.approx(energy, abs=0.005)   # 1 pJ/bit nominal cell
     assert tech.write_error_rate == write_error_rate(p)
 
 
