@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..api import Run
+from ..energy.pricing import price, summary_section
 from ..memory.error_profile import build_error_profile
 from ..workload.lowering import PHASES
 
@@ -121,9 +122,14 @@ def write_run(run: Run, out_dir: str | Path) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     rows = layer_rows(run)
     summ = summary(run, rows)
+    action_counts = counts(run)
+    priced = price(action_counts, summ["hardware"]["config"])  # count first, price second
+    for row, energy in zip(rows, priced["rows"]):
+        row.update({k: v for k, v in energy.items() if k.endswith("_energy_pj")})
+    summ.update(summary_section(priced))
     summ["run_info"] = {"wall_seconds": run.wall_seconds}
     summ.update(run.extra)
     (out / "layers.csv").write_text(csv_text(rows))
-    (out / "counts.json").write_text(json.dumps(counts(run), indent=1, sort_keys=True))
+    (out / "counts.json").write_text(json.dumps(action_counts, indent=1, sort_keys=True))
     (out / "summary.json").write_text(json.dumps(summ, indent=1, sort_keys=True))
     return summ

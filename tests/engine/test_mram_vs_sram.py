@@ -9,7 +9,7 @@ from accelsim.cli import main
 
 @pytest.fixture(scope="module")
 def pair(tmp_path_factory, ):
-    from conftest import ROOT
+    from testkit import ROOT
     out = {}
     for tech in ("sram", "stt_mram"):
         d = tmp_path_factory.mktemp(tech)

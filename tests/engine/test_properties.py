@@ -6,7 +6,7 @@ from accelsim.timing.systolic import map_gemm
 from accelsim.workload.graph import build_graph
 from accelsim.workload.layers import Workload
 from accelsim.workload.lowering import lower
-from conftest import machine
+from testkit import machine
 
 
 @st.composite

@@ -3,7 +3,7 @@ import pytest
 
 from accelsim.api import simulate
 from accelsim.workload.graph import build_graph
-from conftest import machine, small_cnn
+from testkit import machine, small_cnn
 
 
 @pytest.mark.parametrize("df", ["os", "ws", "is"])

@@ -3,7 +3,7 @@ import networkx as nx
 
 from accelsim.api import simulate
 from accelsim.workload.graph import build_graph, op_nodes, read_graph, write_graph
-from conftest import machine, small_cnn
+from testkit import machine, small_cnn
 
 
 def test_phases_and_edges():
