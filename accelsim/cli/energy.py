@@ -39,6 +39,8 @@ def register(subparsers) -> None:
     d.add_argument("--technology", help="target STT-MRAM preset (default: stt_mram_<node>nm)")
     d.add_argument("--voltage-scale", type=float, help="MRAM write voltage scale (default 1)")
     d.add_argument("--pulse-ns", type=float, help="MRAM write pulse in ns (default 10)")
+    d.add_argument("--buffers", help="comma-separated buffers to convert (default: all SRAM "
+                                     "buffers); the others keep their technology")
     d.add_argument("--name", help="name of the derived config")
     d.add_argument("-o", "--output", type=Path, metavar="FILE",
                    help="write the YAML here (default: standard output)")
@@ -92,8 +94,9 @@ def run_derive(args: argparse.Namespace) -> int:
             if v <= 0:
                 raise ConfigError(f"must be positive (got {v:g})", field=f"--{k.replace('_', '-')}")
         point = MramWritePoint(**fields)
+    buffers = [b.strip() for b in args.buffers.split(",") if b.strip()] if args.buffers else None
     derived, changes = derive_mram(hw, args.iso, technology=args.technology, write_point=point,
-                                   name=args.name, source=str(args.config))
+                                   name=args.name, buffers=buffers, source=str(args.config))
     text = to_yaml(derived)
     if args.output:
         args.output.write_text(text, encoding="utf-8")

@@ -1,6 +1,6 @@
 """Derive the STT-MRAM counterpart of an SRAM hardware config, at iso-capacity or iso-area.
 
-Every SRAM scratchpad buffer is moved to the STT-MRAM technology at the same node (the preset
+Every SRAM scratchpad buffer (or each one named) is moved to the STT-MRAM technology at the same node (the preset
 ``stt_mram_<node>nm`` unless another is named), optionally written at a given write operating
 point. Everything else (banks, ports, word width, interleaving, what each buffer holds, arrays,
 DRAM) is kept, and technology overrides of the SRAM buffer are dropped (they describe SRAM).
@@ -42,13 +42,22 @@ class BufferChange:
 
 def derive_mram(hw: HardwareConfig, iso: Iso, *, technology: str | None = None,
                 write_point: MramWritePoint | None = None, name: str | None = None,
+                buffers: list[str] | None = None,
                 source: str | None = None) -> tuple[HardwareConfig, list[BufferChange]]:
-    """The STT-MRAM counterpart of ``hw`` and the per-buffer changes (SRAM buffers only)."""
+    """The STT-MRAM counterpart of ``hw`` and the per-buffer changes. All SRAM buffers are
+    converted, or only those named in ``buffers`` (a heterogeneous config)."""
     if iso not in ("capacity", "area"):
         raise ConfigError(f"unknown iso mode {iso!r}", source=source, fix="capacity or area")
+    names = [b.name for b in hw.scratchpad]
+    for wanted in buffers or ():
+        if wanted not in names:
+            raise ConfigError(f"no scratchpad buffer {wanted!r}", source=source,
+                              field="buffers", fix="valid buffers: " + ", ".join(names))
     data = hw.model_dump(mode="python")
     changes = []
     for buf, out in zip(hw.scratchpad, data["scratchpad"]):
+        if buffers is not None and buf.name not in buffers:
+            continue
         where = f"scratchpad.{buf.name}.technology"
         sram = resolve_technology(buf.technology, buf.technology_overrides, source=source,
                                   field=where)

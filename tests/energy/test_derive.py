@@ -69,6 +69,17 @@ def test_write_point_and_target_technology_are_applied(make_hardware):
     assert derived.scratchpad[2].mram_write is None               # untouched buffer
 
 
+def test_only_the_named_buffers_are_converted(make_hardware):
+    hw = sram_config(make_hardware)
+    point = MramWritePoint(voltage_scale=0.8)
+    derived, changes = derive_mram(hw, "capacity", buffers=["act"], write_point=point)
+    assert [c.buffer for c in changes] == ["act"]
+    assert derived.scratchpad[0].mram_write == point
+    assert derived.scratchpad[1] == hw.scratchpad[1]              # wgt stays SRAM
+    with pytest.raises(ConfigError, match="no scratchpad buffer 'nope'"):
+        derive_mram(hw, "capacity", buffers=["nope"])
+
+
 @pytest.mark.parametrize("kwargs, message", [
     ({"technology": "sram_32nm"}, "is sram"),
     ({"technology": "mram_9000"}, "unknown memory technology"),
@@ -109,5 +120,9 @@ def test_derive_command_writes_a_loadable_config(make_hardware, tmp_path, capsys
     assert hw.scratchpad[0].technology == "stt_mram_22nm"
     assert hw.scratchpad[0].mram_write.pulse_ns == 5.0
     assert "act: sram_22nm 1048576 B" in capsys.readouterr().err
+    assert main(["derive", str(src), "--iso", "capacity", "--buffers", "wgt", "-o", str(out)]) == 0
+    assert [b.technology for b in load_hardware(out).scratchpad][:2] == ["sram_22nm",
+                                                                         "stt_mram_22nm"]
+    capsys.readouterr()
     assert main(["derive", str(src), "--iso", "area", "--pulse-ns", "0"]) == 2
     assert "--pulse-ns" in capsys.readouterr().err
