@@ -160,39 +160,47 @@ class CrossbarPlan:
 
 
 def plan(workload: Workload, cfg: CrossbarConfig, source: str | None = None) -> CrossbarPlan:
-    """Assign the workload's layers to tiles in layer order; weights stay in place all run."""
-    names = [layer.name for layer in workload.layers]
+    """Assign a workload's layers to tiles (see :func:`plan_layers`)."""
+    return plan_layers([(layer.name, layer.kind, weight_matrix(layer)) for layer in workload.layers],
+                       cfg, workload.name, source)
+
+
+def plan_layers(layers: list[tuple[str, str, WeightMatrix | None]], cfg: CrossbarConfig,
+                workload_name: str, source: str | None = None, notes: tuple[str, ...] = ()
+                ) -> CrossbarPlan:
+    """Assign layers ``(name, kind, weight matrix or None)`` to tiles in order; weights stay in
+    place for the whole run, so every mapped layer keeps its tiles."""
+    names = [name for name, _, _ in layers]
     listed = [] if cfg.layers == "all" else list(cfg.layers)
     for key, values in (("crossbar.layers", listed), ("crossbar.exclude_layers", cfg.exclude_layers)):
         for name in values:
             if name not in names:
-                raise ConfigError(f"layer {name!r} is not in workload {workload.name!r}",
+                raise ConfigError(f"layer {name!r} is not in workload {workload_name!r}",
                                   source=source, field=key, fix="valid layers: " + ", ".join(names))
     mappings: dict[str, TileMapping] = {}
     overflowed: list[str] = []
     free = cfg.tiles
-    for layer in workload.layers:
-        if not cfg.maps(layer.name):
+    for name, kind, matrix in layers:
+        if not cfg.maps(name):
             continue
-        matrix = weight_matrix(layer)
         if matrix is None:
-            if layer.name in listed:
-                raise ConfigError(f"layer {layer.name!r} ({layer.kind}) has no stationary weights "
-                                  "to store in a crossbar", source=source, field="crossbar.layers",
+            if name in listed:
+                raise ConfigError(f"layer {name!r} ({kind}) has no stationary weights to store in "
+                                  "a crossbar", source=source, field="crossbar.layers",
                                   fix="list only conv2d, depthwise_conv2d, linear or weighted gemm "
                                   "layers")
             continue
         mapping = map_matrix(matrix, cfg)
         if mapping.tiles > free:
             if cfg.on_overflow == "digital":
-                overflowed.append(layer.name)
+                overflowed.append(name)
                 continue
             raise ConfigError(
-                f"layer {layer.name!r} ({matrix.copies}×{matrix.rows}×{matrix.cols} weights) needs "
+                f"layer {name!r} ({matrix.copies}×{matrix.rows}×{matrix.cols} weights) needs "
                 f"{mapping.tiles} tiles of {cfg.rows}×{cfg.cols} but only {free} of the "
                 f"{cfg.tiles} configured tiles remain", source=source, field="crossbar.tiles",
                 fix=f"raise crossbar.tiles to at least {cfg.tiles - free + mapping.tiles}, keep "
                 "layers digital with crossbar.exclude_layers, or set crossbar.on_overflow: digital")
         free -= mapping.tiles
-        mappings[layer.name] = mapping
-    return CrossbarPlan(mappings, tuple(overflowed), cfg.tiles)
+        mappings[name] = mapping
+    return CrossbarPlan(mappings, tuple(overflowed), cfg.tiles, notes)
