@@ -69,7 +69,12 @@ def run_files(hw_path: str | Path, workload_path: str | Path, phases: str = "tra
               batch: int | None = None, seed: int = 0, observers=()) -> Run:
     hw = load_hardware(hw_path)
     graph = load_graph(workload_path, phases, batch)
-    return simulate(hw, graph, seed, observers, str(hw_path), str(workload_path))
+    try:
+        return simulate(hw, graph, seed, observers, str(hw_path), str(workload_path))
+    except ConfigError as exc:  # e.g. a tile that does not fit: name the config file
+        if exc.source is None:
+            exc.source = str(hw_path)
+        raise
 
 
 __all__ = ["Run", "load_graph", "simulate", "run_files", "GRAPH_SCHEMA", "__version__"]

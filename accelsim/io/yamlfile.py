@@ -43,29 +43,43 @@ def load_yaml(path: str | Path) -> dict[str, Any]:
 
 
 def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
-    """The pydantic model class that owns the field at ``loc`` (for listing valid keys)."""
+    """The pydantic model class that owns the field at ``loc`` (for listing valid keys).
+    A discriminated union is resolved by the tag that pydantic puts into ``loc``."""
     current: Any = model
     for part in loc:
         if isinstance(part, int):
             continue
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(str(part))
-            if field is None:
-                # a discriminated union tag ("conv2d") appears in loc: follow it
-                return current
-            current = _unwrap(field.annotation)
-        else:
-            current = None
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+        members = _models_in(current)
+        if len(members) > 1:  # a union: the next loc part is the discriminator tag
+            tagged = [m for m in members if _tag(m) == part]
+            if tagged:
+                current = tagged[0]
+                continue
+        if len(members) != 1:
+            return None
+        field = members[0].model_fields.get(str(part))
+        if field is None:
+            return None
+        current = field.annotation
+    members = _models_in(current)
+    return members[0] if len(members) == 1 else None
 
 
-def _unwrap(annotation: Any) -> Any:
-    args = typing.get_args(annotation)
-    for arg in args or ():
-        inner = _unwrap(arg)
-        if isinstance(inner, type) and issubclass(inner, BaseModel):
-            return inner
-    return annotation
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models an annotation can hold (through list[...], unions, Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    out: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        for m in _models_in(arg):
+            if m not in out:
+                out.append(m)
+    return out
+
+
+def _tag(model: type[BaseModel]) -> Any:
+    field = model.model_fields.get("kind")
+    return field.default if field is not None else None
 
 
 def validate(model: type[M], data: Any, source: str | None) -> M:
@@ -78,7 +92,9 @@ def validate(model: type[M], data: Any, source: str | None) -> M:
 
 def translate(exc: ValidationError, model: type[BaseModel], source: str | None,
               data: Any = None) -> ConfigError:
-    err = exc.errors()[0]
+    errors = exc.errors()
+    # an unknown key is most likely a typo of a key reported missing: say that first
+    err = next((e for e in errors if e.get("type") == "extra_forbidden"), errors[0])
     loc = tuple(err.get("loc", ()))
     field = _format_loc(loc, data)
     kind = err.get("type", "")
@@ -110,6 +126,7 @@ def _format_loc(loc: tuple, data: Any) -> str:
                 node = node[part]
                 parts.append(("." if parts else "") + str(part))
             # discriminator tags (e.g. 'conv2d') are not keys of the data: skip them
-            elif not isinstance(node, dict) or parts == []:
+            elif not (isinstance(node, dict) and node.get("kind") == part):
                 parts.append(("." if parts else "") + str(part))
+                node = None
     return "".join(parts) or "<top>"

@@ -95,8 +95,6 @@ def test_unknown_layer_key(capsys, tmp_path):
     assert "in_channels" in msg and "stride" in msg
 
 
-@pytest.mark.xfail(strict=True, reason="accelsim/io/yamlfile.py lists the first union member's keys "
-                                       "(conv2d) for every layer kind; patch proposed in the report")
 def test_unknown_key_of_a_linear_layer_lists_linear_keys(capsys, tmp_path):
     layer = "{kind: linear, name: fc, in_features: 8, out_feature: 4}"
     msg = fails(capsys, "validate", workload(tmp_path, layer))
@@ -233,8 +231,6 @@ def test_tile_that_does_not_fit(capsys, tmp_path):
     assert "scratchpad.b.capacity_bytes" in msg and "raise capacity_bytes to at least" in msg
 
 
-@pytest.mark.xfail(strict=True, reason="the engine's fit error carries no source file; fix proposed "
-                                       "in the report (set source=hw path in accelsim/api.py)")
 @pytest.mark.skipif(not HAS_RUN, reason="`accelsim run` is not built yet")
 def test_tile_that_does_not_fit_names_the_file(capsys, tmp_path):
     hw = write(tmp_path, "tiny.yaml", TINY)
