@@ -12,7 +12,7 @@ def print_summary(s: dict, out_dir: str) -> None:
           f"{s['workload']['name']} (batch {s['workload']['batch']})")
     print(f"total: {_fmt(total)} cycles ({s['total_time_ns'] / 1e6:,.3f} ms)   "
           f"MACs: {_fmt(s['macs'])}   array utilisation: {100 * s['array_utilization']:.1f}%")
-    print("cycles by phase (row windows; the vector unit overlaps the arrays):")
+    print("busy cycles by phase (compute + bank + DRAM stalls; the vector unit overlaps the arrays):")
     for phase, cyc in s["cycles_by_phase"].items():
         if cyc or s["compute_cycles_by_phase"][phase]:
             print(f"  {phase:<16} {_fmt(cyc):>16}   compute {_fmt(s['compute_cycles_by_phase'][phase]):>16}")

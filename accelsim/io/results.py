@@ -75,7 +75,8 @@ def counts(run: Run) -> dict:
 
 def summary(run: Run, rows: list[dict]) -> dict:
     res = run.result
-    by_phase = {p: sum(r["total_cycles"] for r in rows if r["phase"] == p) for p in PHASES}
+    by_phase = {p: sum(r["total_cycles"] - r["dependency_stall_cycles"] for r in rows
+                       if r["phase"] == p) for p in PHASES}
     compute_by_phase = {p: sum(r["compute_cycles"] for r in rows if r["phase"] == p)
                         for p in PHASES}
     macs = sum(r["macs"] for r in rows)
