@@ -1,7 +1,8 @@
 """``accelsim validate FILE...``: check hardware configs and workloads without simulating.
 
-A file is a hardware config when it is a SCALE-Sim ``.cfg`` or a YAML mapping with ``arrays``; a
-workload when it is a SCALE-Sim topology ``.csv`` or a YAML mapping with ``layers``. Each valid file
+A file is a hardware config when it is a SCALE-Sim ``.cfg`` or a YAML mapping with ``arrays`` (and
+optionally a ``crossbar:`` section of analog tiles); a workload when it is a SCALE-Sim topology
+``.csv`` or a YAML mapping with ``layers``. Each valid file
 prints ``ok: <summary>``; the first invalid one raises its one-line error (exit status 2).
 """
 from __future__ import annotations
@@ -61,11 +62,20 @@ def workload_summary(wl: Workload) -> str:
     return f"workload {wl.name!r}: {len(wl.layers)} layers ({parts}), batch {wl.batch}"
 
 
+def _hardware(path: Path) -> str:
+    if path.suffix.lower() != ".cfg" and "crossbar" in load_yaml(path):
+        from ..crossbar.machine import load_machine
+        hw, xbar = load_machine(path)
+        return (hardware_summary(hw) + f", crossbar {xbar.tiles} tiles of {xbar.rows}x{xbar.cols} "
+                f"({xbar.preset}, device {xbar.device})")
+    return hardware_summary(load_hardware(path))
+
+
 def run(args: argparse.Namespace) -> int:
     for name in args.files:
         path = Path(name)
         if _kind(path) == "hardware":
-            summary = hardware_summary(load_hardware(path))
+            summary = _hardware(path)
         else:
             summary = workload_summary(load_workload(path))
         print(f"ok: {path}: {summary}")
