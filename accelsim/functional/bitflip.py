@@ -1,0 +1,108 @@
+"""Exact bit flips in the stored encoding of a tensor (fp32, bf16, fp16 or int8).
+
+A stored tensor is *encoded* in its number format, every stored bit flips independently with
+probability ``ber`` (the bit error rate), and the word is *decoded* back to float32 for compute.
+
+Encodings (bit 0 is the least significant bit of a stored word):
+
+- ``fp32``: IEEE-754 binary32, the float32 bits themselves (sign bit 31, exponent 30..23).
+- ``bf16``: the upper 16 bits of binary32 after round-to-nearest-even (sign bit 15, exponent
+  14..7, mantissa 6..0). Flipping bit 15 negates the value; flipping a high exponent bit can turn
+  0.5 into ~1.7e38, as on real hardware.
+- ``fp16``: IEEE-754 binary16 (numpy float16; sign bit 15, exponent 14..10). Values beyond ±65504
+  become ±inf when encoded, as a real fp16 store would.
+- ``int8``: symmetric per-tensor scale ``s = max|x| / 127`` (``s = 1`` for an all-zero tensor),
+  word ``q = clip(round(x / s), -127, 127)`` in two's complement, value ``q · s``. The scale is
+  kept beside the tensor in a register and is not itself corrupted. Flipping bit 7 (the sign bit)
+  changes the value by ∓128·s.
+
+Sampling is exact: the number of flipped bits is drawn as Binomial(n_bits, ber) and the flipped
+positions as a uniform random subset of that size (every bit flips independently with
+probability ``ber``). Dense tensors with many flips use one Bernoulli draw per bit instead, which
+has the same distribution.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+#: bits per stored element of each format
+WORD_BITS: dict[str, int] = {"fp32": 32, "bf16": 16, "fp16": 16, "int8": 8}
+_UINT = {8: np.uint8, 16: np.uint16, 32: np.uint32}
+#: above this expected fraction of flipped bits, draw one Bernoulli per bit (same distribution)
+_DENSE_FRACTION = 1.0 / 64
+
+
+def encode(x: np.ndarray, fmt: str) -> tuple[np.ndarray, float]:
+    """The stored words of float32 ``x`` in ``fmt`` (unsigned integers) and the int8 scale."""
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    if fmt == "fp32":
+        return x.view(np.uint32).copy(), 1.0
+    if fmt == "bf16":
+        bits = x.view(np.uint32)
+        rounded = bits + (np.uint32(0x7FFF) + ((bits >> np.uint32(16)) & np.uint32(1)))
+        words = (rounded >> np.uint32(16)).astype(np.uint16)
+        nan = np.isnan(x)
+        if nan.any():
+            words[nan] = np.uint16(0x7FC0)  # rounding must not turn a NaN into inf
+        return words, 1.0
+    if fmt == "fp16":
+        with np.errstate(over="ignore"):
+            return x.astype(np.float16).view(np.uint16), 1.0
+    if fmt == "int8":
+        finite = np.abs(x[np.isfinite(x)])
+        peak = float(finite.max()) if finite.size else 0.0
+        scale = peak / 127.0 if peak > 0 else 1.0
+        with np.errstate(invalid="ignore"):
+            q = np.clip(np.rint(np.nan_to_num(x / scale)), -127, 127).astype(np.int8)
+        return q.view(np.uint8), scale
+    raise ValueError(f"unknown number format {fmt!r}")
+
+
+def decode(words: np.ndarray, fmt: str, scale: float = 1.0) -> np.ndarray:
+    """float32 values of stored ``words`` (inverse of :func:`encode` up to rounding)."""
+    if fmt == "fp32":
+        return words.view(np.float32)
+    if fmt == "bf16":
+        return (words.astype(np.uint32) << np.uint32(16)).view(np.float32)
+    if fmt == "fp16":
+        return words.view(np.float16).astype(np.float32)
+    if fmt == "int8":
+        return words.view(np.int8).astype(np.float32) * np.float32(scale)
+    raise ValueError(f"unknown number format {fmt!r}")
+
+
+def flip_bits(words: np.ndarray, ber: float, rng: np.random.Generator) -> int:
+    """Flip every bit of ``words`` (in place) independently with probability ``ber``.
+
+    Returns the number of bits flipped. ``ber == 0`` draws nothing and changes nothing.
+    """
+    if ber <= 0.0 or words.size == 0:
+        return 0
+    width = words.dtype.itemsize * 8
+    flat = words.reshape(-1)
+    n_bits = flat.size * width
+    if ber >= _DENSE_FRACTION:
+        hit = rng.random((flat.size, width)) < ber
+        weights = (np.uint64(1) << np.arange(width, dtype=np.uint64))
+        masks = (hit.astype(np.uint64) @ weights).astype(words.dtype)
+        flat ^= masks
+        return int(hit.sum())
+    count = int(rng.binomial(n_bits, ber))
+    if count == 0:
+        return 0
+    positions = rng.choice(n_bits, size=count, replace=False)
+    element, bit = np.divmod(positions, width)
+    masks = (np.ones(count, dtype=words.dtype) << bit.astype(words.dtype))
+    np.bitwise_xor.at(flat, element, masks)
+    return count
+
+
+def store(x: np.ndarray, fmt: str, ber: float, rng: np.random.Generator) -> tuple[np.ndarray, int]:
+    """Write ``x`` to a memory in format ``fmt`` with bit error rate ``ber`` and read it back.
+
+    Returns the float32 values read back (rounded to the format, with the flips) and the number
+    of flipped bits.
+    """
+    words, scale = encode(x, fmt)
+    flips = flip_bits(words, ber, rng)
+    return decode(words, fmt, scale).reshape(np.shape(x)), flips
