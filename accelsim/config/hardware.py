@@ -106,7 +106,8 @@ class Buffer(_Strict):
 
     def resolved_technology(self, source: str | None = None) -> MemoryTechnology:
         return resolve_technology(self.technology, self.technology_overrides, source=source,
-                                  field=f"scratchpad.{self.name}.technology")
+                                  field=f"scratchpad.{self.name}.technology",
+                                  write_point=self.mram_write)
 
 
 class Dram(_Strict):

@@ -21,6 +21,9 @@ def print_summary(s: dict, out_dir: str) -> None:
           f"dependency {_fmt(st['dependency'])}")
     if "energy_pj" in s:
         e = s["energy_pj"]
-        print(f"energy: {e['total'] / 1e6:,.3f} µJ (dynamic {e['dynamic'] / 1e6:,.3f}, "
-              f"leakage {e['leakage'] / 1e6:,.3f})")
+        print(f"energy: {e['total'] / 1e6:,.3f} µJ = dynamic {e['dynamic'] / 1e6:,.3f} + "
+              f"scratchpad leakage {e['leakage'] / 1e6:,.3f} + DRAM background "
+              f"{e['dram_background'] / 1e6:,.3f} µJ")
+        top = sorted(e["by_component"].items(), key=lambda kv: -kv[1])[:4]
+        print("  largest: " + ", ".join(f"{k} {100 * v / e['total']:.0f}%" for k, v in top))
     print(f"results: {out_dir}/summary.json, {out_dir}/layers.csv")
