@@ -68,29 +68,31 @@ def run(args) -> int:
 
 def measure(path: str, graph) -> dict:
     """Latency, energy and MACs of one training step on the machine in ``path``."""
-    from ..crossbar.machine import crossbar_summary, load_machine, priced, simulate_machine
+    from ..api import simulate
+    from ..config.loader import load_hardware
+    from ..crossbar.summary import crossbar_summary
+    from ..energy.pricing import price
+    from ..io.results import counts
 
-    hw, xcfg = load_machine(path)
-    run, machine = simulate_machine(hw, xcfg, graph, source=path)
-    energy = priced(run, xcfg)
+    hw = load_hardware(path)
+    run = simulate(hw, graph, hw_source=path)
+    energy = price(counts(run), hw.resolved_dict())
     comp = energy["energy_pj"]["by_component"]
     macs = sum(r.macs for r in run.result.rows)
     on_chip = math.fsum(v for k, v in comp.items() if k not in DRAM_COMPONENTS)
     out = {"source": path, "latency_ns": run.result.total_cycles / hw.clock_ghz,
            "energy_pj": energy["energy_pj"]["total"], "on_chip_energy_pj": on_chip,
            "macs": macs, "energy_by_component_pj": comp, "crossbar": None}
-    if machine is not None:
-        out["crossbar"] = crossbar_summary(machine, hw)
-        out["crossbar"]["kernels"] = kernel_breakdown(machine, comp, run)
+    if run.result.crossbar is not None:
+        out["crossbar"] = crossbar_summary(run.result.crossbar, hw)
+        out["crossbar"]["kernels"] = kernel_breakdown(energy["rows"], run)
     return out
 
 
-def kernel_breakdown(machine, comp: dict, run) -> dict:
+def kernel_breakdown(priced_rows: list[dict], run) -> dict:
     """Crossbar-only energy per MAC of each kernel (from the rows' own priced columns)."""
-    from ..crossbar.machine import priced
-    rows = priced(run, machine.cfg)["rows"]
     out: dict[str, dict] = {}
-    for row, r in zip(rows, run.result.rows):
+    for row, r in zip(priced_rows, run.result.rows):
         if not r.unit.startswith("xbar:"):
             continue
         e = math.fsum(v for k, v in row.items() if k.startswith("crossbar_"))

@@ -63,12 +63,12 @@ def workload_summary(wl: Workload) -> str:
 
 
 def _hardware(path: Path) -> str:
-    if path.suffix.lower() != ".cfg" and "crossbar" in load_yaml(path):
-        from ..crossbar.machine import load_machine
-        hw, xbar = load_machine(path)
-        return (hardware_summary(hw) + f", crossbar {xbar.tiles} tiles of {xbar.rows}x{xbar.cols} "
-                f"({xbar.preset}, device {xbar.device})")
-    return hardware_summary(load_hardware(path))
+    hw = load_hardware(path)
+    xbar = hw.crossbar
+    if xbar is None:
+        return hardware_summary(hw)
+    return (hardware_summary(hw) + f", crossbar {xbar.tiles} tiles of {xbar.rows}x{xbar.cols} "
+            f"({xbar.preset}, device {xbar.device})")
 
 
 def run(args: argparse.Namespace) -> int:

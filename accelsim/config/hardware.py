@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import (BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, NonNegativeFloat,
                       model_validator)
 
+from ..crossbar.config import CrossbarConfig
 from ..formats import TENSOR_KINDS
 from ..memory.dram_presets import DRAM_PRESETS, DramPreset
 from ..memory.mram_write import MramWritePoint
@@ -144,6 +145,8 @@ class HardwareConfig(_Strict):
     dram: Dram = Dram()
     ideal_scratchpad: bool = Field(
         default=False, description="no bank conflicts: every buffer serves any access pattern")
+    crossbar: CrossbarConfig | None = Field(
+        default=None, description="analog ReRAM crossbar tiles and the layers mapped to them")
 
     @model_validator(mode="after")
     def _check(self):

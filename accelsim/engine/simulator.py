@@ -22,6 +22,7 @@ import networkx as nx
 import simpy
 
 from ..config.hardware import HardwareConfig
+from ..crossbar.unit import CrossbarMachine
 from ..formats import BYTES_PER_ELEMENT
 from ..memory.banks import ScratchpadBuffer
 from ..memory.dram import DramChannels
@@ -50,11 +51,16 @@ class SimResult:
     total_cycles: int
     events: int
     buffer_names: list[str]
+    crossbar: CrossbarMachine | None = None
+    graph: nx.DiGraph | None = None  # the graph played (crossbar layers adapt it)
 
 
 class Simulator:
     def __init__(self, hw: HardwareConfig, graph: nx.DiGraph, observers=()):
         self.hw = hw
+        # crossbar layers keep their weights in the cells: no weight traffic, no update op
+        self.crossbar = CrossbarMachine(hw.crossbar, graph, hw.clock_ghz) if hw.crossbar else None
+        graph = self.crossbar.graph if self.crossbar else graph
         self.g = graph
         self.observers = list(observers)
         self.env = CountingEnvironment()
@@ -65,6 +71,8 @@ class Simulator:
                                          ideal=hw.ideal_scratchpad) for b in self.buf_cfgs]
         self.dram = DramChannels(self.env, hw.dram.resolved(), hw.clock_ghz)
         self.units = [SystolicUnit(a) for a in hw.arrays] + [VectorUnitModel(hw.vector_unit.lanes)]
+        if self.crossbar:
+            self.units += list(self.crossbar.units.values())
         self.ops = op_nodes(graph)
         self.assign = self._assign_units()
         uses: dict[str, list[int]] = {}
@@ -79,13 +87,17 @@ class Simulator:
 
     # -- set-up ------------------------------------------------------------------------------
     def _assign_units(self) -> dict[str, object]:
-        """Each operation goes to the first unit kind that accepts it; among several systolic
-        arrays, layer i goes to array i mod n (all phases of a layer on one array)."""
+        """Crossbar-mapped layers go to their tiles; otherwise each operation goes to the first
+        unit kind that accepts it, and among several systolic arrays layer i goes to array
+        i mod n (all phases of a layer on one array)."""
         arrays = [u for u in self.units if u.kind == "array"]
         out = {}
         for op in self.ops:
             node = self.g.nodes[op]
-            if arrays[0].accepts(node):
+            tiles = self.crossbar.unit_for(node) if self.crossbar else None
+            if tiles is not None:
+                out[op] = tiles
+            elif arrays[0].accepts(node):
                 out[op] = arrays[node.get("layer_index", 0) % len(arrays)]
             else:
                 out[op] = next(u for u in self.units if u.accepts(node))
@@ -174,7 +186,7 @@ class Simulator:
             row.spill_bytes = self._spilled
             row.compute_cycles = plan.compute_cycles
             row.peak_ops_per_cycle = plan.peak_ops_per_cycle
-            if unit.kind == "array":
+            if unit.kind in ("array", "crossbar"):
                 row.macs = plan.useful_ops
             else:
                 row.vector_ops = plan.useful_ops
@@ -263,4 +275,5 @@ class Simulator:
         if missing:
             raise RuntimeError(f"operations never ran (deadlock?): {missing[:3]}")
         rows = sorted(self.rows.values(), key=lambda r: r.order)
-        return SimResult(rows, int(self.env.now), self.env.events_scheduled, self.buf_names)
+        return SimResult(rows, int(self.env.now), self.env.events_scheduled, self.buf_names,
+                         self.crossbar, self.g)

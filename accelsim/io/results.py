@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..api import Run
+from ..crossbar.summary import crossbar_summary
 from ..energy.pricing import price, summary_section
 from ..memory.error_profile import build_error_profile
 from ..workload.lowering import PHASES
@@ -55,7 +56,7 @@ def counts(run: Run) -> dict:
     rows = []
     for r in run.result.rows:
         actions: dict = {}
-        if r.macs:
+        if r.macs and "crossbar" not in r.extra_actions:  # analog MACs are crossbar actions
             actions["mac"] = {r.mac_format: r.macs}
         if r.vector_ops:
             actions["vector"] = {"fp32_ops": r.vector_ops}
@@ -80,9 +81,11 @@ def summary(run: Run, rows: list[dict]) -> dict:
     compute_by_phase = {p: sum(r["compute_cycles"] for r in rows if r["phase"] == p)
                         for p in PHASES}
     macs = sum(r["macs"] for r in rows)
+    arrays = {a.name for a in run.hw.arrays}
+    array_macs = sum(r["macs"] for r in rows if r["unit"] in arrays)
     pes = sum(a.rows * a.cols for a in run.hw.arrays)
     formats = run.graph.graph.get("formats", {})
-    return {
+    out = {
         "schema": SUMMARY_SCHEMA,
         "tool": {"name": "accelsim", "version": __version__},
         "seed": run.seed,
@@ -100,12 +103,16 @@ def summary(run: Run, rows: list[dict]) -> dict:
             "dram": sum(r["dram_stall_cycles"] for r in rows),
             "dependency": sum(r["dependency_stall_cycles"] for r in rows)},
         "macs": macs,
-        "array_utilization": macs / (res.total_cycles * pes) if res.total_cycles else 0.0,
+        "array_utilization": array_macs / (res.total_cycles * pes) if res.total_cycles else 0.0,
         "dram_bytes": {"read": sum(r["dram_read_bytes"] for r in rows),
                        "write": sum(r["dram_write_bytes"] for r in rows)},
         "simpy_events": res.events,
         "error_profile": build_error_profile(run.hw, res.rows, formats),
     }
+    if res.crossbar is not None:  # placement, programming cost, area, device for the accuracy model
+        out["crossbar"] = crossbar_summary(res.crossbar, run.hw)
+        out["error_profile"]["crossbar"] = out["crossbar"]["error_profile"]
+    return out
 
 
 def csv_text(rows: list[dict]) -> str:

@@ -65,7 +65,8 @@ class _Builder:
         work = lower(layer, phase, self.w)
         unit = "vector" if phase == "update" or work.macs == 0 else "array"
         self.g.add_node(node, kind="op", layer=layer.name, layer_index=index, phase=phase,
-                        order=self.order, unit=unit, work=work.to_dict(), writes=[])
+                        order=self.order, unit=unit, work=work.to_dict(), writes=[],
+                        spec=layer.model_dump(mode="json"))
         self.order += 1
         return node
 

@@ -4,9 +4,11 @@ import math
 import pytest
 
 from accelsim.config.loader import hardware_from_dict
-from accelsim.crossbar.config import crossbar_from_dict
 from accelsim.crossbar.kernels import forward_vmm
-from accelsim.crossbar.machine import crossbar_summary, priced, simulate_machine
+from accelsim.api import simulate
+from accelsim.crossbar.summary import crossbar_summary
+from accelsim.energy.pricing import price
+from accelsim.io.results import counts
 from accelsim.io.yamlfile import load_yaml
 from accelsim.workload.graph import build_graph
 from accelsim.workload.loader import load_workload
@@ -14,11 +16,13 @@ from accelsim.workload.loader import load_workload
 
 @pytest.fixture(scope="module")
 def mixed_run():
-    hw = hardware_from_dict(load_yaml("hw_configs/train128_sram.yaml"))
-    xcfg = crossbar_from_dict({"tiles": 2048, "exclude_layers": ["conv1", "fc"]})
+    data = load_yaml("hw_configs/train128_sram.yaml")
+    data["crossbar"] = {"tiles": 2048, "exclude_layers": ["conv1", "fc"]}
+    hw = hardware_from_dict(data)
+    xcfg = hw.crossbar
     graph = build_graph(load_workload("workloads/resnet18.yaml"))
-    run, machine = simulate_machine(hw, xcfg, graph)
-    return hw, xcfg, graph, run, machine
+    run = simulate(hw, graph)
+    return hw, xcfg, graph, run, run.result.crossbar
 
 
 def test_layers_run_on_the_engine_the_config_says(mixed_run):
@@ -45,7 +49,7 @@ def test_stalls_add_up_and_compute_is_the_closed_form(mixed_run):
 
 def test_energy_adds_up_and_crossbar_macs_are_not_priced_as_digital(mixed_run):
     hw, xcfg, graph, run, machine = mixed_run
-    e = priced(run, xcfg)
+    e = price(counts(run), hw.resolved_dict())
     assert math.isclose(e["energy_pj"]["total"], math.fsum(e["energy_pj"]["by_component"].values()))
     for row, r in zip(e["rows"], run.result.rows):
         if r.unit.startswith("xbar:"):
