@@ -201,6 +201,10 @@ class Simulator:
 
     def _play(self, plan: Plan, row: OpRow):
         env, dram, buffers = self.env, self.dram, self.buffers
+        if dram.ideal and self.hw.ideal_scratchpad and not self.observers:
+            # nothing can stall: the operation takes exactly its closed-form compute time
+            yield env.timeout(plan.compute_cycles)
+            return
         depth = 2 if any(b.double_buffered for b in self.buf_cfgs) else 1
         in_slots = simpy.Container(env, capacity=depth, init=depth)
         out_slots = simpy.Container(env, capacity=depth, init=depth)

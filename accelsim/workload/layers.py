@@ -70,8 +70,6 @@ class _Spatial(_LayerBase):
             raise ValueError(
                 f"filter {self.kernel_h}x{self.kernel_w} is larger than the padded input {ph}x{pw}; "
                 "use a smaller kernel, more padding or a larger input")
-        if self.out_h < 1 or self.out_w < 1:
-            raise ValueError(f"stride {self.stride} leaves no output; lower the stride")
         if self.output_rule == "scalesim" and self.padding:
             raise ValueError("output_rule 'scalesim' has no padding: fold it into in_h/in_w")
         return self
