@@ -27,7 +27,7 @@ import math
 import networkx as nx
 from pydantic import TypeAdapter
 
-from ..engine.plan import Operand, Plan, Segment, StepBuilder
+from ..engine.plan import Operand, Plan, Segment, chunked_steps
 from ..engine.units import UNIT_KINDS
 from ..workload.graph import op_nodes
 from ..workload.layers import Layer
@@ -124,36 +124,12 @@ class CrossbarTiles:
         per_role = {"forward": {"ifmap": x_reads}, "backward_data": {"ifmap": d_reads},
                     "backward_weight": {"ifmap": x_reads, "filter": d_reads}}[phase]
         reads = [(op, n) for role, n in per_role.items() for op in operands.get(role, [])]
-        ins = [op for op, _ in reads]
-        staged: dict[int, int] = {}
-        for op in ins + outs:
-            if op.mode == "stream":
-                staged[op.buffer] = staged.get(op.buffer, 0) + op.elements * op.bytes_per_element
-        chunks = max([1] + [-(-v // buffers[i].slot_bytes) for i, v in staged.items()])
-        chunks = min(chunks, max(1, vectors))
-        words = [b.word_bytes for b in buffers]
-        steps = []
-        for j in range(chunks):
-            sb = StepBuilder(words)
-            for op, n in reads:
-                sb.unit_reads(op, _share(n, chunks, j))
-                if op.mode in ("stream", "cache"):
-                    sb.fetch(op, _share(op.elements, chunks, j))
-            for op in outs:
-                el = _share(op.elements, chunks, j)
-                sb.unit_writes(op, el)
-                if op.mode == "stream":
-                    sb.drain(op, el)
-            steps.append(sb.build(_share(cost.cycles, chunks, j)))
+        steps = chunked_steps(reads, outs, cost.cycles, [b.slot_bytes for b in buffers],
+                              [b.word_bytes for b in buffers], vectors)
         segments = [Segment((s,), 1) for s in steps]
         cells = self.mapping.tiles * self.cfg.rows * self.cfg.weight_cols
         peak = max(1, math.ceil(cost.macs * cells / (m.weights * max(1, cost.cycles))))
         return Plan(segments, cost.cycles, peak, cost.macs, actions=cost.counts())
-
-
-def _share(total: int, parts: int, j: int) -> int:
-    q, r = divmod(total, parts)
-    return q + (1 if j < r else 0)
 
 
 class CrossbarMachine:

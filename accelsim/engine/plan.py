@@ -73,37 +73,33 @@ class StepBuilder:
         self.dram_write = 0
         self.kind_writes: dict[tuple[str, int], int] = {}
 
-    def _words(self, buf: int, nbytes: int) -> int:
-        return -(-nbytes // self.word_bytes[buf])
+    def _read(self, op: Operand, nbytes: int) -> None:
+        self.reads[op.buffer] = self.reads.get(op.buffer, 0) + \
+            -(-nbytes // self.word_bytes[op.buffer])
+
+    def _write(self, op: Operand, nbytes: int) -> None:
+        self.writes[op.buffer] = self.writes.get(op.buffer, 0) + \
+            -(-nbytes // self.word_bytes[op.buffer])
+        key = (op.kind, op.buffer)
+        self.kind_writes[key] = self.kind_writes.get(key, 0) + nbytes
 
     def unit_reads(self, op: Operand, elements: int) -> None:
         """The unit reads ``elements`` of ``op`` from its buffer."""
-        if elements:
-            self.reads[op.buffer] = self.reads.get(op.buffer, 0) + \
-                self._words(op.buffer, elements * op.bytes_per_element)
+        self._read(op, elements * op.bytes_per_element)
 
     def unit_writes(self, op: Operand, elements: int) -> None:
-        if elements:
-            nbytes = elements * op.bytes_per_element
-            self.writes[op.buffer] = self.writes.get(op.buffer, 0) + self._words(op.buffer, nbytes)
-            key = (op.kind, op.buffer)
-            self.kind_writes[key] = self.kind_writes.get(key, 0) + nbytes
+        """The unit writes ``elements`` of ``op`` into its buffer."""
+        self._write(op, elements * op.bytes_per_element)
 
     def fetch(self, op: Operand, elements: int) -> None:
         """DRAM → buffer: a DRAM read and a buffer write (the fill)."""
-        if elements:
-            nbytes = elements * op.bytes_per_element
-            self.dram_read += nbytes
-            self.writes[op.buffer] = self.writes.get(op.buffer, 0) + self._words(op.buffer, nbytes)
-            key = (op.kind, op.buffer)
-            self.kind_writes[key] = self.kind_writes.get(key, 0) + nbytes
+        self.dram_read += elements * op.bytes_per_element
+        self._write(op, elements * op.bytes_per_element)
 
     def drain(self, op: Operand, elements: int) -> None:
         """Buffer → DRAM: a buffer read and a DRAM write."""
-        if elements:
-            nbytes = elements * op.bytes_per_element
-            self.dram_write += nbytes
-            self.reads[op.buffer] = self.reads.get(op.buffer, 0) + self._words(op.buffer, nbytes)
+        self.dram_write += elements * op.bytes_per_element
+        self._read(op, elements * op.bytes_per_element)
 
     def build(self, compute_cycles: int) -> Step:
         return Step(compute_cycles, self.dram_read, self.dram_write,
@@ -111,7 +107,52 @@ class StepBuilder:
                     tuple(sorted((k, b, v) for (k, b), v in self.kind_writes.items())))
 
 
+def share(total: int, parts: int, j: int) -> int:
+    """Piece ``j`` of ``total`` split into ``parts`` near-equal whole pieces."""
+    q, r = divmod(total, parts)
+    return q + (1 if j < r else 0)
+
+
 def split(total: int, parts: int) -> list[tuple[int, int]]:
     """``total`` split into ``parts`` near-equal pieces, as (size, how many) pairs."""
     q, r = divmod(total, parts)
     return [(s, c) for s, c in ((q + 1, r), (q, parts - r)) if c and s]
+
+
+def chunked_steps(reads: list[tuple[Operand, int]], outs: list[Operand], compute_cycles: int,
+                  slot_bytes: list[int], word_bytes: list[int], max_chunks: int) -> list[Step]:
+    """Steps of a streaming operation that reads each input once in order (element-wise work,
+    crossbar kernels): the tensors are cut into as many near-equal chunks as the fullest staging
+    slot needs. ``reads`` pairs an input with the elements the unit reads from it (which may
+    exceed its size, e.g. im2col patches); fetched (and drained) traffic is the tensor itself."""
+    staged: dict[int, int] = {}
+    for op in [op for op, _ in reads] + outs:
+        if op.mode == "stream":
+            staged[op.buffer] = staged.get(op.buffer, 0) + op.elements * op.bytes_per_element
+    chunks = max([1] + [-(-v // slot_bytes[i]) for i, v in staged.items()])
+    chunks = min(chunks, max(1, max_chunks))
+    steps = []
+    for j in range(chunks):
+        sb = StepBuilder(word_bytes)
+        for op, n in reads:
+            sb.unit_reads(op, share(n, chunks, j))
+            if op.mode in ("stream", "cache"):
+                sb.fetch(op, share(op.elements, chunks, j))
+        for op in outs:
+            el = share(op.elements, chunks, j)
+            sb.unit_writes(op, el)
+            if op.mode == "stream":
+                sb.drain(op, el)
+        steps.append(sb.build(share(compute_cycles, chunks, j)))
+    return steps
+
+
+def compress(steps: list[Step]) -> list[Segment]:
+    """Consecutive identical steps as one repeated segment."""
+    out: list[Segment] = []
+    for s in steps:
+        if out and out[-1].steps == (s,):
+            out[-1] = Segment((s,), out[-1].repeat + 1)
+        else:
+            out.append(Segment((s,), 1))
+    return out

@@ -19,7 +19,7 @@ from ..errors import ConfigError
 from ..registry import Registry
 from ..timing.systolic import map_gemm
 from ..workload.lowering import GemmShape, VectorWork, work_from_dict
-from .plan import Operand, Plan, Segment, StepBuilder, split
+from .plan import (Operand, Plan, Segment, StepBuilder, chunked_steps, compress, split)
 
 UNIT_KINDS: Registry[type] = Registry("compute unit kind")
 
@@ -141,45 +141,8 @@ class VectorUnitModel:
         work = work_from_dict(node["work"])
         assert isinstance(work, VectorWork)
         ins = [op for role in ("ifmap", "filter", "ofmap") for op in operands.get(role, [])]
-        outs = operands.get("out", [])
-        staged: dict[int, int] = {}
-        for op in ins + outs:
-            if op.mode == "stream":
-                staged[op.buffer] = staged.get(op.buffer, 0) + op.elements * \
-                    op.bytes_per_element
-        n_chunks = max([1] + [-(-v // buffers[i].slot_bytes) for i, v in staged.items()])
-        n_chunks = min(n_chunks, max(1, work.elements))
-        total_cycles = -(-work.ops // self.lanes)
-        word_bytes = [bf.word_bytes for bf in buffers]
-        steps = []
-        for j in range(n_chunks):
-            sb = StepBuilder(word_bytes)
-            for op in ins:
-                el = _share(op.elements, n_chunks, j)
-                sb.unit_reads(op, el)
-                if op.mode in ("stream", "cache"):
-                    sb.fetch(op, el)
-            for op in outs:
-                el = _share(op.elements, n_chunks, j)
-                sb.unit_writes(op, el)
-                if op.mode == "stream":
-                    sb.drain(op, el)
-            steps.append(sb.build(_share(total_cycles, n_chunks, j)))
-        # identical middle chunks collapse into one repeated segment
-        segments = _compress(steps)
-        return Plan(segments, total_cycles, self.lanes, work.ops)
-
-
-def _share(total: int, parts: int, j: int) -> int:
-    q, r = divmod(total, parts)
-    return q + (1 if j < r else 0)
-
-
-def _compress(steps: list) -> list[Segment]:
-    out: list[Segment] = []
-    for s in steps:
-        if out and out[-1].steps == (s,):
-            out[-1] = Segment((s,), out[-1].repeat + 1)
-        else:
-            out.append(Segment((s,), 1))
-    return out
+        cycles = -(-work.ops // self.lanes)
+        steps = chunked_steps([(op, op.elements) for op in ins], operands.get("out", []), cycles,
+                              [b.slot_bytes for b in buffers], [b.word_bytes for b in buffers],
+                              work.elements)
+        return Plan(compress(steps), cycles, self.lanes, work.ops)
