@@ -1,0 +1,28 @@
+"""``accelsim plot RUN_DIR|SWEEP_DB [-o DIR]``: write PNG plots."""
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "plot", help="PNG plots of a run directory or a sweep store",
+        description="For a run directory: cycles per layer stacked by cause (one panel per "
+                    "phase) and, when priced, energy by component. For a sweep store: the "
+                    "energy-vs-cycles Pareto front per workload, points labelled by their "
+                    "axis values.")
+    p.add_argument("path", metavar="RUN_DIR|SWEEP_DB")
+    p.add_argument("-o", "--out", metavar="DIR",
+                   help="output directory (default: RUN_DIR/plots or <store stem>_plots)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..plot import plot_path
+
+    files, notes = plot_path(args.path, args.out)
+    for note in notes:
+        print(f"note: {note}")
+    for f in files:
+        print(f"wrote {f}")
+    return 0
