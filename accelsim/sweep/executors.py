@@ -71,8 +71,16 @@ class DaskExecutor:
         Client, LocalCluster, self._completed = _import_dask()
         self.cluster = None
         if local_workers is not None:
-            self.cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1,
-                                        processes=True, dashboard_address=None)
+            if local_workers < 1:
+                raise ConfigError(f"--dask-local needs at least 1 worker (got {local_workers})",
+                                  field="--dask-local")
+            try:
+                self.cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1,
+                                            processes=True, dashboard_address=None)
+            except Exception as exc:  # Dask wraps every start-up failure in RuntimeError
+                raise ConfigError(f"could not start a local Dask cluster: {exc}",
+                                  field="--dask-local",
+                                  fix="run locally with -j N instead") from None
             self.client = Client(self.cluster)
             self.name = f"local Dask cluster ({local_workers} workers)"
             return

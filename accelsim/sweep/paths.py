@@ -79,8 +79,8 @@ def _walk(node: Any, annotation: Any, parts: list[str], done: list[str],
             visit(node, head)
             return
         child = node.get(head) if isinstance(node, dict) else None
-        if _kind(child_ann)[0] in ("model", "dict") and child is None and isinstance(node, dict):
-            child = node[head] = {} if visit.writes else None
+        if visit.writes and child is None and _kind(child_ann)[0] in ("model", "dict"):
+            child = node[head] = {}
         _walk(child, child_ann, rest, done + [head], visit)
     elif kind == "list":
         for i in _select(node, head, where):
