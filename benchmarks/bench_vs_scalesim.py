@@ -1,5 +1,5 @@
-"""accelsim and SCALE-Sim 3.0.0 side by side, in one run, on the same SCALE-Sim configs and topologies
-(tests/data/scalesim): CPU seconds, peak memory, speed ratio and per-layer cycle agreement.
+"""accelsim and SCALE-Sim 3.0.0 side by side, in one run, on the same SCALE-Sim configs and
+topologies (tests/data/scalesim): CPU seconds, peak memory, speed ratio, per-layer cycle agreement.
 
 Both simulators run in child processes of their own, measured the same way: CPU seconds are the
 child's user+sys time from the kernel's resource usage (interpreter start and imports included),
@@ -23,7 +23,8 @@ accelsim CPU-s, whole child then ``sim`` alone; ``cycles equal`` counts layers w
 ``compute_cycles`` (DIR/layers.csv) equal SCALE-Sim's ``Total Cycles`` − ``Stall Cycles`` + 1 from
 its COMPUTE_REPORT.csv (SCALE-Sim prints a 0-based cycle index; CALC mode has no stalls), layer by
 layer in order; ``sum ratio`` is Σ accelsim ``total_cycles`` / Σ SCALE-Sim (``Total Cycles`` + 1),
-stalls included, which differs from 1 in USER mode because the stall models differ (docs/scalesim.md).
+stalls included, which differs from 1 in USER mode because the stall models differ
+(docs/scalesim.md).
 A last line runs accelsim on ResNet-50 forward (mlperf_Resnet50 on sa128_os_calc)
 and compares it with SCALE-Sim's recorded run of the same pair (runs.csv, 322.57 CPU-s), which is
 too slow to repeat here by default (pass ``--cases mlperf_Resnet50:sa128_os_calc`` to do it anyway).
@@ -60,7 +61,8 @@ cpu, wall = time.process_time(), time.perf_counter()
 sim = scalesim(save_disk_space=True, verbose=False, config=cfg, topology=topo, layout=layout,
                input_type_gemm=(fmt == "gemm"))
 sim.run_scale(top_path=out)
-print(json.dumps({"sim_cpu_s": time.process_time() - cpu, "sim_wall_s": time.perf_counter() - wall}))
+print(json.dumps({"sim_cpu_s": time.process_time() - cpu,
+                  "sim_wall_s": time.perf_counter() - wall}))
 """
 
 ACCELSIM_DRIVER = """\
@@ -84,7 +86,7 @@ def default_venv() -> Path:
 
 
 def scalesim_python(venv: Path, install: bool) -> Path | None:
-    """The venv's python with SCALE-Sim 3.0.0 importable; created on first use unless not ``install``."""
+    """The venv's python with SCALE-Sim importable (created first if ``install``), else None."""
     python, ready = venv / "bin" / "python", venv / ".accelsim-ready"
     if ready.exists() and python.exists():
         return python
@@ -98,9 +100,9 @@ def scalesim_python(venv: Path, install: bool) -> Path | None:
         res = subprocess.run(cmd, capture_output=True, text=True)
         if res.returncode != 0:
             tail = (res.stderr or res.stdout).strip().splitlines()[-3:]
-            sys.exit(f"error: could not install SCALE-Sim into {venv}: `{' '.join(cmd)}` failed:\n  "
-                     + "\n  ".join(tail) + "\nfix: check network access to PyPI, or rerun with "
-                     "--no-install to measure accelsim alone")
+            sys.exit(f"error: could not install SCALE-Sim into {venv}: `{' '.join(cmd)}` "
+                     "failed:\n  " + "\n  ".join(tail) + "\nfix: check network access to PyPI, "
+                     "or rerun with --no-install to measure accelsim alone")
     ready.write_text(" ".join(SCALESIM_PINS) + "\n")
     return python
 
@@ -211,9 +213,10 @@ def resnet50_line(work: Path) -> None:
     print(line)
 
 
-HEADER = (f"{'case (TOPO:CFG)':<34} {'layers':>6} | {'SCALE-Sim':>10} {'sim':>7} {'peak MB':>7} | "
-          f"{'accelsim':>10} {'sim':>6} {'peak MB':>7} {'events':>7} | {'speed-up':>8} {'sim':>6} | "
-          f"{'cycles equal':>12} {'sum ratio':>9}")
+HEADER = (f"{'case (TOPO:CFG)':<34} {'layers':>6} | "
+          f"{'SCALE-Sim':>10} {'sim':>7} {'peak MB':>7} | "
+          f"{'accelsim':>10} {'sim':>6} {'peak MB':>7} {'events':>7} | "
+          f"{'speed-up':>8} {'sim':>6} | {'cycles equal':>12} {'sum ratio':>9}")
 
 
 def table_row(name: str, theirs: dict | None, ours: dict) -> str:
