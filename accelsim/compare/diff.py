@@ -1,8 +1,8 @@
 """Diff two results (run directories or sweep stores) per case, layer, phase and metric.
 
 Compared metrics are the numeric columns whose names match the metric globs (default: every
-``*_cycles`` column — compute, total and each stall cause — and every ``*_energy_pj`` column), on
-every (layer, phase) row and on the step totals (row ``(step)``). A regression is a value beyond
+``*_cycles`` column — compute, total and each stall cause — and every ``*_energy_pj`` column),
+on every (layer, phase) row and on the step totals (row ``(step)``). A regression is a value beyond
 its tolerance, or anything present in BASE and missing in NEW or vice versa: a case, a row, or a
 metric of BASE (a metric only NEW has is reported as new, not as a regression).
 """
@@ -124,6 +124,10 @@ def compare_paths(base_path: str, new_path: str, tol: Tolerances | None = None,
             out.problems.append(f"point {label}: missing on BASE (only NEW has it)")
     for label in common:
         b, n = base[label], new[label]
+        if b.workload and n.workload and b.workload != n.workload:
+            raise ConfigError(f"different workloads: BASE ran {b.workload!r}, NEW ran "
+                              f"{n.workload!r}", source=str(new_path),
+                              fix="compare results of the same workload")
         if not b.error and not n.error and not (b.rows.keys() & n.rows.keys() - {(STEP, "-")}):
             raise ConfigError(f"{label + ': ' if label else ''}no (layer, phase) row in common "
                               "with BASE: different workloads?", source=str(new_path),

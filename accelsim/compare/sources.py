@@ -26,6 +26,7 @@ class Case:
     label: str
     rows: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     error: str | None = None
+    workload: str | None = None
 
 
 def step_totals(summary: dict) -> dict[str, Any]:
@@ -81,7 +82,8 @@ def read_run_dir(path: Path) -> Case:
                           fix="pass the output directory of 'accelsim run'")
     with layers.open(newline="", encoding="utf-8") as f:
         rows = [{k: parse_value(v) for k, v in r.items()} for r in csv.DictReader(f)]
-    case = Case("", _keyed(rows, str(layers)))
+    workload = (summary.get("workload") or {}).get("name")
+    case = Case("", _keyed(rows, str(layers)), workload=workload)
     case.rows[(STEP, "-")] = step_totals(summary)
     return case
 

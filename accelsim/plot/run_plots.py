@@ -16,7 +16,8 @@ from .style import CAUSES, COMPONENT_COLORS, OTHER_COLOR, EngFormatter, figure, 
 
 ENERGY_SUFFIX = "_energy_pj"
 TOTAL_ENERGY = "total_energy_pj"
-TOP_COMPONENTS = len(COMPONENT_COLORS)  # per-layer stacks show the largest components; the rest are 'other'
+#: per-layer stacks show this many of the largest components; the rest are 'other'
+TOP_COMPONENTS = len(COMPONENT_COLORS)
 
 
 def _layers_in_order(rows: list[dict]) -> list[str]:

@@ -7,7 +7,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after selecting the backend)
-from matplotlib.ticker import EngFormatter  # noqa: E402,F401  (re-exported)
+from matplotlib.ticker import EngFormatter  # noqa: E402
+
+__all__ = ["CAUSES", "COMPONENT_COLORS", "DPI", "EngFormatter", "OTHER_COLOR", "figure", "fmt_uj",
+           "plt", "save"]
 
 #: (layers.csv column, legend label, colour) of the stacked cycle bars, bottom to top
 CAUSES = (

@@ -62,8 +62,8 @@ def _y_metric(points: list[dict]) -> tuple[str, list[float], str | None]:
         return f"energy ({unit})", [p["total_energy_pj"] / scale for p in points], None
     note = ("no energy in this store (points were not priced): the y axis is DRAM traffic "
             "(read + write bytes) instead")
-    return "DRAM traffic (MB, read + write)", \
-        [(p["dram_read_bytes"] + p["dram_write_bytes"]) / 1e6 for p in points], note
+    return "DRAM traffic (bytes, read + write)", \
+        [float(p["dram_read_bytes"] + p["dram_write_bytes"]) for p in points], note
 
 
 def _panel(ax, lst, points, labels, ylabel, ys, title) -> None:
@@ -79,24 +79,26 @@ def _panel(ax, lst, points, labels, ylabel, ys, title) -> None:
     seen: dict[int, int] = {}  # points at (almost) the same x get their numbers side by side
     for i, (x, y) in enumerate(zip(xs, ys)):
         k = seen[int(x / span * 200)] = seen.get(int(x / span * 200), -1) + 1
-        ax.annotate(str(i + 1), (x, y), xytext=(4 + 13 * k, 4 if k == 0 else -3), textcoords="offset points",
-                    fontsize=8,
+        ax.annotate(str(i + 1), (x, y), xytext=(4 + 13 * k, 4 if k == 0 else -3),
+                    textcoords="offset points", fontsize=8,
                     color=FRONT_COLOR if i in on else "#444444",
                     fontweight="bold" if i in on else "normal")
     for axis, vals in (("x", xs), ("y", ys)):
         if min(vals) > 0 and max(vals) / min(vals) > 20:
             getattr(ax, f"set_{axis}scale")("log")
     ax.xaxis.set_major_formatter(EngFormatter())
+    if "bytes" in ylabel:
+        ax.yaxis.set_major_formatter(EngFormatter(unit="B"))
     ax.set_xlabel("total cycles (makespan of one training step)")
     ax.set_ylabel(ylabel)
     ax.set_title(title, fontsize=10)
     ax.grid(alpha=0.3, which="both")
-    ax.legend(fontsize=8, loc="best")
     lst.axis("off")
+    lst.legend(*ax.get_legend_handles_labels(), fontsize=8, loc="lower left", frameon=False)
     n = len(points)
     size = 8 if n <= 30 else 6.5
     for i, label in enumerate(labels):
-        lst.text(0.0, 1.0 - (i + 0.5) / max(n, 12), f"{i + 1:>2}  {label}", fontsize=size,
+        lst.text(0.0, 1.0 - (i + 0.5) / max(n + 3, 12), f"{i + 1:>2}  {label}", fontsize=size,
                  family="monospace", va="center", transform=lst.transAxes,
                  color=FRONT_COLOR if i in on else "#333333",
                  fontweight="bold" if i in on else "normal")
@@ -115,16 +117,16 @@ def plot_sweep(store_path: Path, out_dir: Path) -> tuple[list[Path], list[str]]:
         groups.setdefault((p["workload_name"], p["batch"], p["phases"]), []).append(p)
     notes: list[str] = []
     rows = list(groups.items())
-    heights = [max(4.0, 0.2 * len(g) + 1.6) for _, g in rows]
+    heights = [max(4.0, 0.2 * (len(g) + 3) + 1.2) for _, g in rows]
     fig, axs = plt.subplots(len(rows), 2, figsize=(15, sum(heights) + 0.8), squeeze=False,
                             gridspec_kw={"width_ratios": [1.5, 1], "height_ratios": heights})
     for (ax, lst), ((wl, batch, phases), group) in zip(axs, rows):
         ylabel, ys, note = _y_metric(group)
         if note and note not in notes:
             notes.append(note)
-        title = f"{wl} (batch {batch}{', ' + phases if phases != 'training' else ''}): " \
-                f"{len(group)} points, {len(pareto_front([p['total_cycles'] for p in group], ys))}" \
-                f" on the front"
+        on_front = len(pareto_front([p["total_cycles"] for p in group], ys))
+        title = (f"{wl} (batch {batch}{', ' + phases if phases != 'training' else ''}): "
+                 f"{len(group)} points, {on_front} on the front")
         _panel(ax, lst, group, _labels(group, axes), ylabel, ys, title)
     what = "energy" if not notes else "DRAM traffic"
     fig.suptitle(f"Sweep {Path(name).name}: {what} vs cycles (lower left is better)"

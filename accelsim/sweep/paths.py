@@ -28,7 +28,7 @@ class PathError(ValueError):
 
 
 def _kind(annotation: Any) -> tuple[str, Any]:
-    """('model', cls) | ('list', item annotation) | ('dict', value annotation) | ('scalar', None)."""
+    """('model', cls) | ('list', item type) | ('dict', value type) | ('scalar', None)."""
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
         kinds = [_kind(a) for a in typing.get_args(annotation) if a is not type(None)]

@@ -15,7 +15,7 @@ from .executors import make_executor
 from .points import build_tasks
 from .progress import Progress
 from .spec import load_spec
-from .store import SweepStore, is_store
+from .store import SweepStore
 
 
 @dataclass

@@ -61,7 +61,8 @@ def test_runs_exports_and_exits_0_then_exports_a_store(tmp_path, capsys):
     assert "4 points, 0 already in the store, ran 4" in out and "4 ok, 0 failed" in out
     assert err == ""      # not a terminal: no progress bar
     assert main(["sweep", str(store), "--export-layers", str(tmp_path / "l.csv")]) == 0
-    assert (tmp_path / "l.csv").read_text().startswith("point_id,workload,rows,memory,workload_name,batch,layer,phase,")
+    assert (tmp_path / "l.csv").read_text().startswith(
+        "point_id,workload,rows,memory,workload_name,batch,layer,phase,")
     line = one_error_line(capsys, "sweep", store)
     assert "nothing to do" in line
 
