@@ -205,7 +205,11 @@ class Simulator:
             # nothing can stall: the operation takes exactly its closed-form compute time
             yield env.timeout(plan.compute_cycles)
             return
-        depth = 2 if any(b.double_buffered for b in self.buf_cfgs) else 1
+        touched = {b for seg in plan.segments for st in set(seg.steps)
+                   for b, _ in st.buffer_reads + st.buffer_writes}
+        # a step's tile is prefetched during the previous step only if every buffer it uses
+        # has a second staging slot
+        depth = 2 if all(self.buf_cfgs[b].double_buffered for b in touched) else 1
         in_slots = simpy.Container(env, capacity=depth, init=depth)
         out_slots = simpy.Container(env, capacity=depth, init=depth)
         in_q, out_q = simpy.Store(env), simpy.Store(env)
