@@ -17,7 +17,7 @@ Encodings (bit 0 is the least significant bit of a stored word):
   changes the value by ∓128·s.
 
 Sampling is exact: the number of flipped bits is drawn as Binomial(n_bits, ber) and the flipped
-positions as a uniform random subset of that size (every bit flips independently with
+positions as a uniform random subset of that size (so no bit flips twice) (every bit flips independently with
 probability ``ber``). Dense tensors with many flips use one Bernoulli draw per bit instead, which
 has the same distribution.
 """
@@ -42,15 +42,17 @@ def encode(x: np.ndarray, fmt: str) -> tuple[np.ndarray, float]:
         rounded = bits + (np.uint32(0x7FFF) + ((bits >> np.uint32(16)) & np.uint32(1)))
         words = (rounded >> np.uint32(16)).astype(np.uint16)
         nan = np.isnan(x)
-        if nan.any():
-            words[nan] = np.uint16(0x7FC0)  # rounding must not turn a NaN into inf
+        if nan.any():  # rounding must not turn a NaN into inf
+            np.copyto(words, np.uint16(0x7FC0), where=nan)
         return words, 1.0
     if fmt == "fp16":
         with np.errstate(over="ignore"):
             return x.astype(np.float16).view(np.uint16), 1.0
     if fmt == "int8":
-        finite = np.abs(x[np.isfinite(x)])
-        peak = float(finite.max()) if finite.size else 0.0
+        peak = float(np.max(np.abs(x))) if x.size else 0.0
+        if not np.isfinite(peak):  # scale from the finite values; inf saturates, NaN stores 0
+            finite = np.abs(x[np.isfinite(x)])
+            peak = float(finite.max()) if finite.size else 0.0
         scale = peak / 127.0 if peak > 0 else 1.0
         with np.errstate(invalid="ignore"):
             q = np.clip(np.rint(np.nan_to_num(x / scale)), -127, 127).astype(np.int8)
@@ -90,11 +92,23 @@ def flip_bits(words: np.ndarray, ber: float, rng: np.random.Generator) -> int:
     count = int(rng.binomial(n_bits, ber))
     if count == 0:
         return 0
-    positions = rng.choice(n_bits, size=count, replace=False)
-    element, bit = np.divmod(positions, width)
+    positions = _distinct_positions(n_bits, count, rng)
+    element, bit = positions // width, positions % width
     masks = (np.ones(count, dtype=words.dtype) << bit.astype(words.dtype))
     np.bitwise_xor.at(flat, element, masks)
     return count
+
+
+def _distinct_positions(n_bits: int, count: int, rng: np.random.Generator) -> np.ndarray:
+    """A uniform random subset of ``count`` bit positions out of ``n_bits``: draw with
+    replacement and redraw duplicates (a uniform subset by symmetry; duplicates are rare here
+    because ``count`` ≤ n_bits/64)."""
+    positions = np.sort(rng.integers(0, n_bits, size=count))
+    while count > 1 and (positions[1:] == positions[:-1]).any():
+        positions = np.unique(positions)
+        extra = rng.integers(0, n_bits, size=count - positions.size)
+        positions = np.sort(np.concatenate([positions, extra]))
+    return positions
 
 
 def store(x: np.ndarray, fmt: str, ber: float, rng: np.random.Generator) -> tuple[np.ndarray, int]:

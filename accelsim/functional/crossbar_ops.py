@@ -20,9 +20,14 @@ columns) both run:
    ``Δ = adc_range/L``; ``|I| > adc_range`` saturates at ±adc_range (counted).
 5. The tiles' digital outputs are summed and scaled back by ``α·w_max``.
 
+Initial weights are programmed with write-verify: each device is set to the level of its own
+potentiation curve nearest the target, without write noise (stuck devices stay stuck).
+
 Outer-product update ``W ← W − lr·δᵀ·x``: x and δ pass the DACs (the row and column pulse
 encoders), the wanted conductance step ``Δc = −lr·(δ̂ᵀx̂)/(2·w_max)`` becomes a pulse count
-``n = Δc·P_max`` rounded (stochastically or to nearest) and clipped to ``±P_max``, and each
+``n = Δc·P_max`` rounded to nearest (NeuroSim; updates under half a pulse are lost) or
+stochastically (``update_rounding: stochastic``, unbiased as aihwkit's pulse trains) and clipped
+to ``±P_max``, and each
 device moves ``n`` pulses along its potentiation or depression curve ``G(P)`` from its current
 position. Cycle-to-cycle noise ``σ_c2c·√|n|`` is added to every device that moved, conductance is
 clipped to the device's range, and stuck devices stay at G_min or G_max. Device-to-device
@@ -78,13 +83,7 @@ class AnalogCrossbar:
         self.stuck = low | high
         self.stuck_value = np.where(high, self.gain, f32(0.0))
         self.events = {"adc_conversions": 0, "adc_saturations": 0, "write_pulses": 0}
-        # program the initial weights open-loop: the potentiation pulses that reach the target
-        # conductance of a nominal device, applied from the reset state (c = 0)
-        self.c = np.zeros(shape, dtype=f32)
-        target = np.clip((weight / self.w_max + 1.0) / 2.0, 0.0, 1.0).astype(f32)
-        pulses = pulse_position(target, self.a[1], self.p_max[1])
-        self._move(pulses if device.states_ltp is None else np.rint(pulses))
-        self.events["write_pulses"] = 0  # count training pulses only
+        self._program(np.clip((weight / self.w_max + 1.0) / 2.0, 0.0, None).astype(f32))
 
     # ---- kernels ------------------------------------------------------------------------------
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -104,7 +103,12 @@ class AnalogCrossbar:
     def dac(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Normalised, quantised inputs x̂ and the per-vector scales α."""
         alpha = np.max(np.abs(x), axis=1, keepdims=True)
-        alpha[~(alpha > 0)] = 1.0  # all-zero (or NaN) vectors
+        if not np.isfinite(alpha).all():  # a corrupted input: NaN drives 0, ±inf full scale
+            x = np.nan_to_num(x, nan=0.0)
+            alpha = np.max(np.abs(x), axis=1, keepdims=True)
+            x = np.clip(x, -np.finfo(np.float32).max, np.finfo(np.float32).max)
+            alpha = np.minimum(alpha, np.finfo(np.float32).max)
+        alpha[alpha == 0] = 1.0  # all-zero vectors
         xn = x / alpha
         bits = self.device.dac_bits
         if bits is not None:
@@ -144,6 +148,15 @@ class AnalogCrossbar:
             out = digital if out is None else out + digital
         return (out * (alpha * np.float32(self.w_max))).astype(np.float32, copy=False)
 
+    def _program(self, target: np.ndarray) -> None:
+        """Write-verify programming of the initial weights: each device is set to the level of
+        its own potentiation curve nearest the target (within its range), without write noise."""
+        position = np.minimum(target * self.inv_gain, np.float32(1.0))
+        if self.device.states_ltp is not None:
+            a, p_max = self.a[1], self.p_max[1]
+            position = conductance(np.rint(pulse_position(position, a, p_max)), a, p_max)
+        self._set(np.where(self.stuck, self.stuck_value, self.gain * position))
+
     def _pulses(self, delta: np.ndarray) -> np.ndarray:
         """Signed pulse counts for a wanted conductance step (NeuroSim: linear in Δc)."""
         p_max = np.where(delta >= 0, np.float32(self.p_max[1]), np.float32(self.p_max[-1]))
@@ -179,10 +192,12 @@ class AnalogCrossbar:
         if self.device.c2c_sigma > 0:  # √|n| is 0 where nothing moved
             c += (np.float32(self.device.c2c_sigma) * np.sqrt(np.abs(n))
                   * self.rng.standard_normal(c.shape, dtype=np.float32))
-        c = np.where(self.stuck, self.stuck_value, np.clip(c, 0.0, self.gain)).astype(np.float32)
-        self.c = c
         if self.device.states_ltp is not None:
             self.events["write_pulses"] += int(np.abs(n).sum())
+        self._set(np.where(self.stuck, self.stuck_value, np.clip(c, 0.0, self.gain)))
+
+    def _set(self, c: np.ndarray) -> None:
+        self.c = c = c.astype(np.float32)
         self._w_norm = 2.0 * c - 1.0
         if self.device.read_noise_sigma > 0:
             self._sigma2 = np.square(np.float32(2.0 * self.device.read_noise_sigma) * (c + self.g_min))

@@ -65,7 +65,7 @@ class CrossbarDevice:
     rows_per_tile: int = 128             # rows summed on one ADC conversion (forward)
     cols_per_tile: int = 128             # columns summed on one ADC conversion (transpose)
     init_range_fraction: float = 0.5     # max |initial weight| as a fraction of w_max
-    update_rounding: Literal["stochastic", "deterministic"] = "stochastic"
+    update_rounding: Literal["deterministic", "stochastic"] = "deterministic"  # NeuroSim
     write_voltage_ltp_v: float | None = None
     write_pulse_width_ltp_ns: float | None = None
     write_voltage_ltd_v: float | None = None

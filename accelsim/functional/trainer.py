@@ -14,6 +14,10 @@ digital memories. It is updated in place with plain SGD (an outer-product array 
 for momentum) at ``lr / (1 − momentum)``, the steady-state step of the digital optimiser. Its bias
 stays digital.
 
+The learning rate follows a cosine decay over all steps, ``lr·(1 + cos(π·step/steps))/2``, for
+digital and in-place updates alike, so the final epoch's accuracy is not a snapshot of a noisy
+iterate.
+
 Test accuracy is measured after every epoch on the fixed test split, with the trained weights as
 stored (crossbar layers read through their converters and noise) and no new memory errors.
 
@@ -25,7 +29,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import math
+
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ..formats import TENSOR_KINDS
 from .crossbar_ops import make_crossbar
@@ -50,6 +57,10 @@ class TrainConfig:
         """Learning rate of the in-place (crossbar) update."""
         return self.crossbar_lr if self.crossbar_lr is not None else self.lr / (1.0 - self.momentum)
 
+    def decay(self, step: int, steps: int) -> float:
+        """Cosine learning-rate factor at ``step`` of ``steps``: 1 at the start, → 0 at the end."""
+        return 0.5 * (1.0 + math.cos(math.pi * step / steps))
+
 
 @dataclass
 class History:
@@ -59,12 +70,23 @@ class History:
     bit_flips: dict[str, int] = field(default_factory=dict)
     bits_written: dict[str, int] = field(default_factory=dict)
     crossbar_events: dict[str, int] | None = None
+    weights: dict[str, np.ndarray] = field(default_factory=dict)  # final, as stored
 
 
 def train(plans: list[LayerPlan], data: Digits, config: TrainConfig, *, formats: dict[str, str],
           bit_error_rate: dict[str, float] | None = None, device: CrossbarDevice | None = None,
           crossbar_layers: list[str] | None = None, on_epoch=None) -> History:
-    """Train the network of ``plans`` on ``data``; see the module docstring for what is injected."""
+    """Train the network of ``plans`` on ``data``; see the module docstring for what is injected.
+
+    BLAS runs single-threaded: these matrices are small, threads only contend (a loaded 2-core
+    machine ran 8× slower multi-threaded), and one thread gives the same bits on every machine.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _train(plans, data, config, formats, bit_error_rate, device, crossbar_layers,
+                      on_epoch)
+
+
+def _train(plans, data, config, formats, bit_error_rate, device, crossbar_layers, on_epoch):
     init_seq, order_seq, memory_seq, crossbar_seq = np.random.SeedSequence(config.seed).spawn(4)
     layers = build_layers(plans, np.random.default_rng(init_seq))
     memory = TensorMemory(formats, dict(bit_error_rate or {}), np.random.default_rng(memory_seq))
@@ -84,20 +106,29 @@ def train(plans: list[LayerPlan], data: Digits, config: TrainConfig, *, formats:
     train_x = _inputs(data.train_x, flat_input)
     test_x = _inputs(data.test_x, flat_input)
     history = History()
+    per_epoch = -(-len(train_x) // config.batch)
+    steps = config.epochs * per_epoch
     with np.errstate(all="ignore"):  # corrupted exponents overflow, as on real hardware
-        for _ in range(config.epochs):
+        for epoch in range(config.epochs):
             order = order_rng.permutation(len(train_x))
             losses = []
-            for start in range(0, len(order), config.batch):
+            for i, start in enumerate(range(0, len(order), config.batch)):
                 idx = order[start:start + config.batch]
+                factor = config.decay(epoch * per_epoch + i, steps)
+                optimizer.lr = np.float32(config.lr * factor)
                 losses.append(_step(layers, train_x[idx], data.train_y[idx], memory, optimizer,
-                                     config.in_place_lr))
+                                     config.in_place_lr * factor))
             history.train_loss.append(float(np.mean(losses)))
             history.test_accuracy.append(_accuracy(layers, test_x, data.test_y, formats))
             if on_epoch is not None:
                 on_epoch(len(history.test_accuracy), history)
     history.bit_flips = {k: memory.flips[k] for k in TENSOR_KINDS}
     history.bits_written = {k: memory.bits_written[k] for k in TENSOR_KINDS}
+    for layer in layers:
+        if isinstance(layer, WeightLayer):
+            source = layer.crossbar if layer.crossbar is not None else layer
+            history.weights[layer.name] = np.array(source.weight)
+            history.weights[f"{layer.name}.bias"] = np.array(layer.bias)
     if mapped:
         events: dict[str, int] = {}
         for layer in layers:
