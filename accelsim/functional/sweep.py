@@ -156,7 +156,7 @@ def plot_crossbar(rows: list[dict], path: Path, title: str) -> None:
     ax.axhline(ideal, color="black", linestyle="--", linewidth=1, label=f"ideal {ideal:.1f} %")
     ax.legend(fontsize=8, loc="lower right")
     ax.set_ylabel("final test accuracy (%)")
-    ax.set_ylim(0, 100)
+    ax.set_ylim(0, 105)
     ax.set_title(title, fontsize=10)
     ax.grid(True, axis="y", alpha=0.3)
     fig.tight_layout()
