@@ -98,13 +98,12 @@ class DaskExecutor:
     def map(self, tasks: list[Task]) -> Iterator[dict]:
         futures = self.client.map(run_point, tasks, pure=False)
         by_future = dict(zip(futures, tasks))
-        for fut in self._completed(futures):
-            try:
-                yield fut.result()
-            except Exception as exc:  # the worker died (KilledWorker) or the task was lost
-                yield _lost(by_future[fut], f"Dask task failed: {type(exc).__name__}: {exc}")
-            finally:
-                fut.release()
+        for fut, result in self._completed(futures, with_results=True, raise_errors=False):
+            if not isinstance(result, dict):  # (type, exception, traceback): worker died
+                exc = result[1] if isinstance(result, tuple) and len(result) == 3 else result
+                result = _lost(by_future[fut], f"Dask task failed: {type(exc).__name__}: {exc}")
+            fut.release()
+            yield result
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

@@ -18,3 +18,18 @@ def test_local_dask_cluster_matches_the_process_pool(tmp_path):
     dask_points, pool_points = stored(tmp_path / "dask.db"), stored(tmp_path / "pool.db")
     assert len(dask_points) == 8
     assert dask_points == pool_points
+
+
+def test_a_task_lost_on_dask_is_a_point_error_not_an_abort(tmp_path, monkeypatch):
+    """A task that raises on the worker (as a dead worker's KilledWorker does) is recorded."""
+    import accelsim.sweep.executors as executors
+
+    def dies(task):
+        raise MemoryError("worker ran out of memory")
+
+    monkeypatch.setattr(executors, "run_point", dies)
+    path = write_sweep(tmp_path, GRID_AXES[:1])
+    report = run_sweep(path, tmp_path / "s.db", dask_local=1)
+    assert (report.ran, report.ok) == (2, 0)
+    assert all(e.message == "Dask task failed: MemoryError: worker ran out of memory"
+               for e in report.errors)
