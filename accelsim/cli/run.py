@@ -17,6 +17,13 @@ def register(sub) -> None:
     p.add_argument("--batch", type=_positive, default=None, help="override the batch size")
     p.add_argument("--seed", type=int, default=0, help="seed recorded with the results")
     p.add_argument("--trace", action="store_true", help="also write trace.csv (one row per step)")
+    p.add_argument("--accuracy", nargs="?", const="auto", default=None, metavar="NETWORK",
+                   help="train a network on the 8×8 digits with this run's error profile "
+                        "injected and add the result to summary.json; NETWORK is mlp, cnn or a "
+                        "workload YAML (default: the run's workload if the functional model "
+                        "supports its layers, otherwise mlp)")
+    p.add_argument("--epochs", type=_positive, default=10,
+                   help="training epochs of --accuracy (default 10)")
     p.set_defaults(func=run)
 
 
@@ -38,8 +45,37 @@ def run(args) -> int:
 
     observers = [StepTrace()] if args.trace else []
     result = run_files(args.hw, args.workload, args.phases, args.batch, args.seed, observers)
+    if args.accuracy:
+        result.extra["accuracy"] = _accuracy(args, result)
     summ = write_run(result, args.out)
     if args.trace:
         observers[0].write(f"{args.out}/trace.csv")
     print_summary(summ, args.out)
     return 0
+
+
+def _accuracy(args, run) -> dict:
+    """The functional accuracy model on this run's own error profile."""
+    from ..errors import ConfigError
+    from ..functional.api import Experiment, evaluate_error_profile
+    from ..io.results import layer_rows, summary
+
+    profile = summary(run, layer_rows(run))["error_profile"]
+    network, note = args.accuracy, None
+    if network == "auto":
+        network = args.workload
+        try:
+            Experiment(network, epochs=1)  # can the functional model train this workload?
+        except ConfigError as exc:
+            network, note = "mlp", f"the workload is not trainable by the functional model: {exc}"
+            if profile.get("crossbar"):  # the MLP's layers are not the workload's: map them all
+                profile = {**profile, "crossbar": {**profile["crossbar"], "layers": None}}
+            print(f"accuracy model: {note}; training the digits MLP with this run's bit error "
+                  "rates instead")
+    result = evaluate_error_profile(profile, network=network, epochs=args.epochs, seed=args.seed)
+    acc, ideal = result["test_accuracy"][-1], result["ideal_test_accuracy"][-1]
+    print(f"accuracy model ({network}, {args.epochs} epochs, seed {args.seed}): "
+          f"{100 * acc:.1f}% with this run's errors vs {100 * ideal:.1f}% ideal")
+    if note:
+        result["note"] = note
+    return result

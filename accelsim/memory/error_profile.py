@@ -39,5 +39,5 @@ def build_error_profile(hw: HardwareConfig, rows, formats: dict) -> dict:
         bits = sum(m["bits_written"] for m in entries)
         errors = sum(m["expected_bit_errors"] for m in entries)
         by_kind[kind] = {"bit_error_rate": errors / bits if bits else 0.0,
-                         "format": formats.get(kind, "bf16"), "bits_written": bits}
+                         "format": formats.get(kind, "bf16")}
     return {"schema": SCHEMA, "memory": memory, "by_kind": by_kind, "crossbar": None}

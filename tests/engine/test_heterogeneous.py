@@ -20,7 +20,7 @@ def test_error_profile_per_kind(tmp_path, root):
     assert by_kind["activation"]["bit_error_rate"] == pytest.approx(TOGGLE_FRACTION * wer_act)
     assert by_kind["error"]["bit_error_rate"] == pytest.approx(TOGGLE_FRACTION * wer_err)
     assert by_kind["weight"]["bit_error_rate"] == 0.0  # SRAM
-    assert by_kind["weight"]["bits_written"] > 0
+    assert any(m["tensor_kind"] == "weight" and m["bits_written"] > 0 for m in prof["memory"])
     assert len({by_kind[k]["bit_error_rate"] for k in ("activation", "error", "weight")}) == 3
     for entry in prof["memory"]:
         assert entry["expected_bit_errors"] == pytest.approx(

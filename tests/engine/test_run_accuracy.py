@@ -1,0 +1,23 @@
+"""``accelsim run … --accuracy``: the functional model trains on the run's own error profile."""
+import json
+
+from accelsim.cli import main
+
+
+def test_sram_run_has_ideal_accuracy(tmp_path, root):
+    out = tmp_path / "o"
+    assert main(["run", str(root / "hw_configs/train128_sram.yaml"),
+                 str(root / "workloads/digits_mlp.yaml"), "-o", str(out), "--accuracy",
+                 "--epochs", "2"]) == 0
+    acc = json.loads((out / "summary.json").read_text())["accuracy"]
+    assert acc["epochs"] == 2
+    assert acc["test_accuracy"] == acc["ideal_test_accuracy"]  # SRAM writes do not fail
+
+
+def test_untrainable_workload_falls_back_to_the_mlp_and_says_so(tmp_path, root, capsys):
+    out = tmp_path / "o"
+    assert main(["run", str(root / "hw_configs/train128_hetero.yaml"),
+                 str(root / "workloads/bert_base_encoder.yaml"), "-o", str(out), "--accuracy",
+                 "--epochs", "1"]) == 0
+    acc = json.loads((out / "summary.json").read_text())["accuracy"]
+    assert "not trainable" in acc["note"] and "not trainable" in capsys.readouterr().out
