@@ -53,13 +53,6 @@ def _assignments(axis: Axis) -> list[dict[str, Any]]:
     return [{m.path: m.values[i] for m in axis.members} for i in range(axis.length)]
 
 
-def _columns(axis: Axis) -> dict[str, str]:
-    """path → column name of each member of an axis."""
-    if axis.zip is None:
-        return {axis.path: axis.name}
-    return {m.path: m.name for m in axis.zip}
-
-
 def expand(spec: SweepSpec) -> list[dict[str, Any]]:
     """Every point as a {path: value} dict, in a stable order (workloads outermost)."""
     axes = list(spec.axes)
@@ -138,14 +131,17 @@ def build_tasks(spec: SweepSpec, sweep_path: str | Path) -> tuple[list[Task], li
     base_path = _resolve(sweep_path, spec.base)
     if base_path.suffix.lower() not in (".yaml", ".yml"):
         raise ConfigError("the base config must be an accelsim .yaml file", source=source,
-                          field="base", fix="convert a SCALE-Sim .cfg with 'accelsim validate'")
+                          field="base", fix="describe the machine in YAML (see hw_configs/)")
+    if not base_path.is_file():
+        raise ConfigError(f"base config {spec.base!r} not found", source=source, field="base",
+                          fix="paths are relative to the sweep file")
     base = load_yaml(base_path)
     hardware_from_dict(copy.deepcopy(base), str(base_path))  # the base itself must be valid
     check_axes(spec, base, source)
 
     columns: dict[str, str] = {"workload": "workload"} if spec.workloads else {}
     for axis in spec.axes:
-        columns.update(_columns(axis))
+        columns.update({m.path: m.name for m in axis.members})
     workloads = _Workloads(sweep_path, spec.phases)
     tasks: list[Task] = []
     seen: set[PointKey] = set()

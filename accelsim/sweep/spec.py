@@ -10,9 +10,8 @@
     axes:
       - {path: scratchpad.*.technology, values: [sram_22nm, stt_mram_22nm], label: tech}
       - zip:                                   # a zipped group: values move together
-          - {path: arrays.0.rows, values: [64, 128]}
-          - {path: arrays.0.cols, values: [64, 128]}
-        label: array
+          - {path: arrays.0.rows, values: [64, 128], label: rows}
+          - {path: arrays.0.cols, values: [64, 128], label: cols}
 
 An axis ``path`` is a dotted path into the hardware YAML (list items by index, by ``name`` or
 ``*`` for all), or one of the workload-level names ``workload`` and ``batch``. The listed
@@ -46,6 +45,8 @@ class Axis(BaseModel):
                 raise ValueError("an axis has either 'path' and 'values' or 'zip', not both")
             if any(a.zip is not None for a in self.zip):
                 raise ValueError("zip groups cannot be nested")
+            if self.label is not None:
+                raise ValueError("a zip group has no label of its own; label its members")
             lengths = {len(a.values) for a in self.zip}
             if len(lengths) > 1:
                 raise ValueError(f"the axes of a zip group need equally many values "
@@ -64,8 +65,8 @@ class Axis(BaseModel):
 
     @property
     def name(self) -> str:
-        """The column name of the axis (its label, else its path)."""
-        return self.label or self.path or "+".join(a.name for a in self.zip)
+        """The column name of a single axis (its label, else its path)."""
+        return self.label or self.path
 
 
 class SweepSpec(BaseModel):
@@ -85,7 +86,7 @@ class SweepSpec(BaseModel):
         dup = sorted({p for p in paths if paths.count(p) > 1})
         if dup:
             raise ValueError(f"axis path {dup[0]!r} appears more than once")
-        names = [a.name for a in self.axes]
+        names = [m.name for a in self.axes for m in a.members]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
             raise ValueError(f"axis label {dup[0]!r} appears more than once; give each a 'label'")

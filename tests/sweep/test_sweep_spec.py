@@ -42,6 +42,10 @@ def test_zip_group_moves_together_and_combine_zip():
     ({"axes": [{"path": "a"}]}, "needs 'path' and 'values'"),
     ({"combine": "zip", "axes": [{"path": "a", "values": [1]}, {"path": "b", "values": [1, 2]}]},
      "equally many values"),
+    ({"axes": [{"zip": [{"path": "a", "values": [1], "label": "x"},
+                        {"path": "b", "values": [2], "label": "x"}]}]}, "label 'x' appears"),
+    ({"axes": [{"label": "g", "zip": [{"path": "a", "values": [1]},
+                                      {"path": "b", "values": [2]}]}]}, "label its members"),
 ])
 def test_bad_spec(tmp_path, data, message):
     path = tmp_path / "s.yaml"
@@ -73,6 +77,13 @@ def test_a_point_whose_config_is_invalid_fails_before_running(tmp_path):
     text = str(exc.value)
     assert "sttmram" in text and "scratchpad.act.technology=sttmram" in text
     assert "stt_mram_22nm" in text   # the valid names
+
+
+def test_missing_base_is_an_error(tmp_path):
+    path = write_sweep(tmp_path, GRID_AXES)
+    (tmp_path / "tiny.yaml").unlink()
+    with pytest.raises(ConfigError, match="base: base config 'tiny.yaml' not found"):
+        build_tasks(load_spec(path), path)
 
 
 def test_missing_workload_is_an_error(tmp_path):
