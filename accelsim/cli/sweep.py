@@ -54,10 +54,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_report(r) -> None:
-    rate = r.ran / r.wall_seconds if r.wall_seconds and r.ran else 0.0
-    print(f"sweep: {r.points} points, {r.skipped} already in the store, ran {r.ran} "
-          f"on {r.executor} in {r.wall_seconds:.1f} s ({rate:.2f} points/s); "
-          f"{r.ok} ok, {len(r.errors)} failed")
+    if not r.ran:
+        print(f"sweep: {r.points} points, all already in the store; nothing to run")
+    else:
+        rate = r.ran / r.wall_seconds if r.wall_seconds else 0.0
+        print(f"sweep: {r.points} points, {r.skipped} already in the store, ran {r.ran} "
+              f"on {r.executor} in {r.wall_seconds:.1f} s ({rate:.2f} points/s); "
+              f"{r.ok} ok, {len(r.errors)} failed")
     print(f"store: {r.store}")
     for e in r.errors:
         axes = ", ".join(f"{k}={v}" for k, v in e.axes.items())

@@ -58,6 +58,15 @@ def layer_table(store: SweepStore) -> list[dict]:
     return rows
 
 
+def _kind(value) -> str | None:
+    """Parquet columns have one type: values of different kinds in a column become text."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "bool"
+    return "number" if isinstance(value, (int, float)) else "text"
+
+
 def _columns(rows: list[dict]) -> list[str]:
     seen: dict[str, None] = {}
     for r in rows:
@@ -85,7 +94,9 @@ def write_table(rows: list[dict], path: str | Path) -> Path:
     except ImportError:
         raise ConfigError("Parquet export needs pyarrow", source=str(path),
                           fix="pip install 'accelsim[parquet]', or export .csv") from None
-    table = pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows])
+    mixed = {c for c in columns if len({_kind(r.get(c)) for r in rows} - {None}) > 1}
+    table = pa.Table.from_pylist([{c: (str(r.get(c)) if c in mixed and r.get(c) is not None
+                                       else r.get(c)) for c in columns} for r in rows])
     pq.write_table(table, path)
     return path
 

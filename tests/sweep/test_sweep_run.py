@@ -118,3 +118,15 @@ def test_progress_bar_only_on_a_terminal():
         bar.close()
     assert quiet.getvalue() == ""        # StringIO is not a terminal
     assert "2/3 points, 1 failed" in loud.getvalue()
+
+
+def test_parquet_column_of_mixed_kinds_becomes_text(tmp_path):
+    pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    from accelsim.sweep.export import write_table
+    write_table([{"a": 1, "b": 0.5}, {"a": "auto", "b": 2}, {"a": None, "b": None}],
+                tmp_path / "t.parquet")
+    table = pq.read_table(tmp_path / "t.parquet")
+    assert table.column("a").to_pylist() == ["1", "auto", None]
+    assert table.column("b").to_pylist() == [0.5, 2.0, None]
