@@ -116,7 +116,8 @@ class _Builder:
         # backward pass, last layer first
         for i in range(len(w.layers) - 1, -1, -1):
             layer = w.layers[i]
-            phases = phases_of(layer, first=(i == 0))
+            # a layer that reads the workload's input needs no input gradient
+            phases = phases_of(layer, first=self.producer[layer.name].startswith("input"))
             grad_src = self._grad_sources(layer, consumers)
             src = self.producer[layer.name]
             for phase in phases[1:]:
@@ -190,7 +191,7 @@ class _Builder:
         for ref, want in zip(refs, expect):
             have = (self.w.layers[0].input_elements() if ref == "input"
                     else self.layers[ref].output_elements())
-            if ref != "input" and have != want:
+            if have != want:
                 raise ConfigError(
                     f"reads {have} elements per sample from {ref!r} but its shape needs {want}",
                     source=self.w.name, field=f"layers.{layer.name}",

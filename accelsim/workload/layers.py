@@ -16,6 +16,9 @@ from ..formats import BYTES_PER_ELEMENT, NumberFormat
 
 OutputRule = Literal["standard", "scalesim"]
 
+#: the name by which a layer's ``input:`` (or ``input_b:``) refers to the workload's input
+INPUT = "input"
+
 
 class _LayerBase(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -23,7 +26,8 @@ class _LayerBase(BaseModel):
     name: str = Field(min_length=1)
     input: str | None = Field(
         default=None,
-        description="name of the layer whose output this layer reads; default: the previous layer")
+        description="name of the layer whose output this layer reads, or 'input' for the "
+                    "workload's input; default: the previous layer")
 
     has_weights: bool = True
 
@@ -207,14 +211,16 @@ class Workload(BaseModel):
 
     @model_validator(mode="after")
     def _check_names(self):
-        seen: set[str] = set()
+        seen: set[str] = {INPUT}
         for layer in self.layers:
+            if layer.name == INPUT:
+                raise ValueError(f"{INPUT!r} is reserved for the workload's input; rename the layer")
             if layer.name in seen:
                 raise ValueError(f"layer name {layer.name!r} is used twice; names must be unique")
             for ref in (layer.input, getattr(layer, "input_b", None)):
                 if ref is not None and ref not in seen:
                     raise ValueError(f"layer {layer.name!r} reads input {ref!r}, which is not an "
-                                     "earlier layer; name an earlier layer")
+                                     f"earlier layer; name an earlier layer or {INPUT!r}")
             seen.add(layer.name)
         return self
 

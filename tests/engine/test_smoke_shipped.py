@@ -1,0 +1,28 @@
+"""Smoke tier: every shipped workload trains on a shipped machine, and every shipped machine
+runs a workload, with the stall accounting intact."""
+from pathlib import Path
+
+import pytest
+
+from accelsim.api import run_files
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKLOADS = sorted(p.name for p in (ROOT / "workloads").glob("*.yaml"))
+MACHINES = sorted(p.name for p in (ROOT / "hw_configs").glob("*.yaml"))
+
+
+def _check(run):
+    assert run.result.total_cycles > 0
+    for r in run.result.rows:
+        assert r.total_cycles == r.compute_cycles + r.stall_cycles
+    return run
+
+
+@pytest.mark.parametrize("workload", WORKLOADS)
+def test_every_workload_trains(workload):
+    _check(run_files(ROOT / "hw_configs/train128_stt_mram.yaml", ROOT / "workloads" / workload))
+
+
+@pytest.mark.parametrize("hw", MACHINES)
+def test_every_machine_runs(hw):
+    _check(run_files(ROOT / "hw_configs" / hw, ROOT / "workloads/digits_cnn.yaml"))
