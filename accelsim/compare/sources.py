@@ -94,7 +94,7 @@ def point_label(point: dict, axes: list[str]) -> str:
         parts.append(f"seed={point['seed']}")
     if point["phases"] != "training":
         parts.append(point["phases"])
-    shown = [a for a in axes if a != "workload"]
+    shown = [a for a in axes if a not in ("workload", "batch")]  # already named above
     parts += [f"{a}={json.dumps(point['axes'].get(a), sort_keys=True)}" for a in shown]
     return " ".join(parts)
 
