@@ -62,7 +62,7 @@ def plot_cycles(rows: list[dict], summary: dict, path: Path) -> Path:
                  f"{summary.get('total_cycles', 0):,} cycles", fontsize=11)
     fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncol=len(CAUSES),
                frameon=False)
-    return save(fig, path)
+    return save(fig, path, legend_in=0.4)
 
 
 def energy_components(rows: list[dict]) -> list[str]:
@@ -120,9 +120,10 @@ def plot_energy(rows: list[dict], summary: dict, path: Path) -> Path | None:
     wl = summary.get("workload", {})
     fig.suptitle(f"Energy: {hw} × {wl.get('name', '?')} (batch {wl.get('batch', '?')})",
                  fontsize=11)
-    fig.legend(*a2.get_legend_handles_labels(), loc="lower center", ncol=min(len(groups), 6),
-               frameon=False, fontsize=8)
-    return save(fig, path)
+    ncol = min(len(groups), 6)
+    fig.legend(*a2.get_legend_handles_labels(), loc="lower center", ncol=ncol, frameon=False,
+               fontsize=8)
+    return save(fig, path, legend_in=0.22 * -(-len(groups) // ncol) + 0.15)
 
 
 def plot_run(run_dir: Path, out_dir: Path) -> list[Path]:

@@ -40,9 +40,10 @@ def figure(panels: int, rows: int):
     return fig, list(axes[0])
 
 
-def save(fig, path: Path) -> Path:
+def save(fig, path: Path, legend_in: float = 0.0) -> Path:
+    """Write a PNG, keeping ``legend_in`` inches at the bottom free for a figure legend."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    fig.tight_layout(rect=(0, legend_in / fig.get_figheight(), 1, 1))
     fig.savefig(path, dpi=DPI)
     plt.close(fig)
     return path
