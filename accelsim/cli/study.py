@@ -69,7 +69,7 @@ def format_report(doc: dict) -> str:
     lines = ["gain = SRAM / point (system energy); sp_gain = the same for the scratchpad alone; "
              "*_cacti: SRAM leakage from CACTI;",
              "cycles_x, write_x = point / SRAM; wr_gain_nom = STT nominal write energy / point's",
-             f"{'network':<18} {'point':<16} {'MB':>5} {'cycles_x':>8} {'energy_uJ':>11} "
+             f"{'network':<18} {'point':<16} {'MiB':>5} {'cycles_x':>8} {'energy_uJ':>11} "
              f"{'gain':>5} {'gain_cacti':>10} {'sp_gain':>7} {'sp_gain_cacti':>13} {'write_x':>7} "
              f"{'wr_gain_nom':>11} {'max_WER':>7}"]
     for r in doc["table"]:
@@ -90,12 +90,12 @@ def format_report(doc: dict) -> str:
             lines.append(f"{d['network']:<18} {d['point']:<16}"
                          + "".join(f"{100 * d[g]:>+19.1f}" for g in shown))
     lines += ["", "suite, over networks: min/geomean/max",
-              f"  {'point':<16} {'gain':>16} {'gain_cacti':>16} {'sp_gain':>16} "
-              f"{'sp_gain_cacti':>16} {'cycles_x':>16}"]
+              f"  {'point':<16}" + "".join(f"{h:>18}" for h in (
+                  "gain", "gain_cacti", "sp_gain", "sp_gain_cacti", "cycles_x"))]
     keys = ("energy_gain", "energy_gain_cacti_sram_leakage", "scratchpad_energy_gain",
             "scratchpad_energy_gain_cacti_sram_leakage", "cycles_ratio")
     for s in doc["suite"]:
         lines.append(f"  {s['point']:<16}" + "".join(
-            f" {s[k]['min']:>6.2f}/{s[k]['geomean']:.2f}/{s[k]['max']:.2f}" for k in keys))
+            f"{s[k]['min']:>7.2f}/{s[k]['geomean']:.2f}/{s[k]['max']:<5.2f}" for k in keys).rstrip())
     lines += [f"FAILED {f['point']} × {f['network']}: {f['error']}" for f in doc["failed"]]
     return "\n".join(lines)
