@@ -70,8 +70,7 @@ class WriteSetting:
 
 WRITE_SETTINGS = (WriteSetting("", 1.0, 10.0), WriteSetting("-v0.8", 0.8, 10.0),
                   WriteSetting("-t5", 1.0, 5.0), WriteSetting("-v0.8-t5", 0.8, 5.0))
-HETERO_ACTIVATION = WriteSetting("-v0.8", 0.8, 10.0)
-HETERO_ERROR = WriteSetting("-t5", 1.0, 5.0)
+HETERO_ACTIVATION, HETERO_ERROR = WRITE_SETTINGS[1], WRITE_SETTINGS[2]  # −20 % V; half pulse
 
 
 @dataclass(frozen=True)
