@@ -45,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("accelsim: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (e.g. `accelsim run ... | head`)
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # an accelsim bug: one line unless debugging
         if os.environ.get("ACCELSIM_DEBUG"):
             raise

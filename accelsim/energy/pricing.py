@@ -38,7 +38,7 @@ def price(counts: dict, resolved_config: dict, table: EnergyTable | None = None,
     parsed = parse_counts(counts, counts_source)
     _check_consistent(parsed, resolved_config, counts_source)
     prices = PriceList(resolved_config, table or EnergyTable.default(), source=config_source)
-    with_crossbar = ("crossbar" in resolved_config
+    with_crossbar = (resolved_config.get("crossbar") is not None
                      or any("crossbar" in r.actions for r in parsed.rows))
     dynamic = prices.dynamic_components(with_crossbar)
     static = prices.static_power_mw()
