@@ -214,6 +214,7 @@ class Simulator:
         out_slots = simpy.Container(env, capacity=depth, init=depth)
         in_q, out_q = simpy.Store(env), simpy.Store(env)
         steps = list(plan.steps())
+        loads: dict = {}
 
         def loader():
             for step in steps:
@@ -246,12 +247,8 @@ class Simulator:
             now = int(env.now)
             compute_end = now + step.compute_cycles
             end = compute_end
-            for b, w in step.buffer_reads:
-                buf = buffers[b]
-                end = max(end, buf.service(buf.spread(w), 0 * buf.free_at))
-            for b, w in step.buffer_writes:
-                buf = buffers[b]
-                end = max(end, buf.service(0 * buf.free_at, buf.spread(w)))
+            for b, (r, w) in loads.get(step) or loads.setdefault(step, _per_buffer(step)):
+                end = max(end, buffers[b].serve(r, w))
             bank_stall += end - compute_end
             if end > now:
                 yield env.timeout(end - now)
@@ -285,3 +282,13 @@ class Simulator:
         rows = sorted(self.rows.values(), key=lambda r: r.order)
         return SimResult(rows, int(self.env.now), self.env.events_scheduled, self.buf_names,
                          self.crossbar, self.g)
+
+
+def _per_buffer(step) -> tuple[tuple[int, tuple[int, int]], ...]:
+    """A step's (read words, write words) per buffer."""
+    out: dict[int, list[int]] = {}
+    for b, w in step.buffer_reads:
+        out.setdefault(b, [0, 0])[0] += w
+    for b, w in step.buffer_writes:
+        out.setdefault(b, [0, 0])[1] += w
+    return tuple((b, (r, w)) for b, (r, w) in sorted(out.items()))
