@@ -76,10 +76,14 @@ class Simulator:
         self.ops = op_nodes(graph)
         self.assign = self._assign_units()
         uses: dict[str, list[int]] = {}
+        self.kind_of: dict[str, str] = {}
         for op in self.ops:
             order = graph.nodes[op]["order"]
             for _, _, d in graph.in_edges(op, data=True):
                 uses.setdefault(d["tensor"], []).append(order)
+                self.kind_of[d["tensor"]] = d["kind"]
+            for w in graph.nodes[op]["writes"]:
+                self.kind_of[w["tensor"]] = w["kind"]
         self.residency = Residency([b.resident_bytes for b in self.buf_cfgs],
                                    {t: sorted(set(v)) for t, v in uses.items()})
         self.done = {op: self.env.event() for op in self.ops}
@@ -158,8 +162,7 @@ class Simulator:
 
     def _spills(self, spill: StepBuilder, buf: int, victims) -> None:
         for tid, nbytes in victims:
-            kind = tid.split(":", 1)[0]
-            self._spill(spill, buf, kind, nbytes)
+            self._spill(spill, buf, self.kind_of[tid], nbytes)
 
     def _spill(self, spill: StepBuilder, buf: int, kind: str, nbytes: int) -> None:
         spill.drain(Operand("spill", kind, buf, 1, "stream", nbytes), nbytes)
@@ -167,16 +170,25 @@ class Simulator:
 
     # -- processes ---------------------------------------------------------------------------
     def _unit_process(self, unit, ops: list[str]):
+        """Run ``ops`` on ``unit``: whenever the unit is free it takes the first operation, in
+        program order, whose producers are done (so a weight update never holds up pooling on
+        the critical path); if none is ready it waits for the next producer to finish."""
         env = self.env
-        for op in ops:
+        preds = {op: [self.done[p] for p in self._pred_ops(op)] for op in ops}
+        pending = list(ops)
+        while pending:
+            start = int(env.now)
+            while True:
+                op = next((o for o in pending if all(e.processed for e in preds[o])), None)
+                if op is not None:
+                    break
+                yield env.any_of([e for o in pending for e in preds[o] if not e.processed])
+            pending.remove(op)
             node = self.g.nodes[op]
             row = OpRow(node["layer"], node["phase"], unit.name, node["order"],
                         mac_format=self.g.graph.get("formats", {}).get("mac", "bf16"),
-                        start_cycle=int(env.now))
-            preds = [self.done[p] for p in self._pred_ops(op)]
-            if preds:
-                yield env.all_of(preds)
-            row.dependency_stall_cycles = int(env.now) - row.start_cycle
+                        start_cycle=start)
+            row.dependency_stall_cycles = int(env.now) - start
             self._spilled = 0
             spill = StepBuilder([b.word_bytes for b in self.buf_cfgs])
             operands = self._operands(op, node["order"], spill)
