@@ -23,6 +23,11 @@ def test_every_workload_trains(workload):
     _check(run_files(ROOT / "hw_configs/train128_stt_mram.yaml", ROOT / "workloads" / workload))
 
 
+#: machines whose config names layers of a particular network
+WORKLOAD_OF = {"train128_mixed.yaml": "resnet18.yaml"}
+
+
 @pytest.mark.parametrize("hw", MACHINES)
 def test_every_machine_runs(hw):
-    _check(run_files(ROOT / "hw_configs" / hw, ROOT / "workloads/digits_cnn.yaml"))
+    workload = WORKLOAD_OF.get(hw, "digits_cnn.yaml")
+    _check(run_files(ROOT / "hw_configs" / hw, ROOT / "workloads" / workload))
