@@ -24,10 +24,10 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--ber", type=float, action="append",
-                        help="BER of every tensor kind (repeatable; default 1e-7, 1e-6, 1e-4)")
+                        help="BER of every tensor kind (repeatable; default 1e-7, 1e-6, 1e-5, 1e-4)")
     parser.add_argument("--crossbar", default="ag-a-si")
     args = parser.parse_args()
-    rates = args.ber or [1e-7, 1e-6, 1e-4]
+    rates = args.ber or [1e-7, 1e-6, 1e-5, 1e-4]
 
     exp = Experiment(args.network, epochs=args.epochs)
     device = resolve_device(args.crossbar)

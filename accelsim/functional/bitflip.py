@@ -16,10 +16,9 @@ Encodings (bit 0 is the least significant bit of a stored word):
   kept beside the tensor in a register and is not itself corrupted. Flipping bit 7 (the sign bit)
   changes the value by ∓128·s.
 
-Sampling is exact: the number of flipped bits is drawn as Binomial(n_bits, ber) and the flipped
-positions as a uniform random subset of that size (so no bit flips twice) (every bit flips independently with
-probability ``ber``). Dense tensors with many flips use one Bernoulli draw per bit instead, which
-has the same distribution.
+Sampling is exact: the flipped bits of a memory are those of a Bernoulli(``ber``) bit stream over
+everything written to it, drawn as Geometric(``ber``) gaps between errors (:class:`BitErrorStream`),
+so every bit flips independently with probability ``ber`` and no bit flips twice.
 """
 from __future__ import annotations
 
@@ -28,8 +27,6 @@ import numpy as np
 #: bits per stored element of each format
 WORD_BITS: dict[str, int] = {"fp32": 32, "bf16": 16, "fp16": 16, "int8": 8}
 _UINT = {8: np.uint8, 16: np.uint16, 32: np.uint32}
-#: above this expected fraction of flipped bits, draw one Bernoulli per bit (same distribution)
-_DENSE_FRACTION = 1.0 / 64
 
 
 def encode(x: np.ndarray, fmt: str) -> tuple[np.ndarray, float]:
@@ -73,50 +70,76 @@ def decode(words: np.ndarray, fmt: str, scale: float = 1.0) -> np.ndarray:
     raise ValueError(f"unknown number format {fmt!r}")
 
 
+class BitErrorStream:
+    """Independent bit errors at rate ``ber`` over everything written to one memory, in order.
+
+    The gaps between flipped bits of a Bernoulli(``ber``) bit stream are Geometric(``ber``), so the
+    stream keeps how many bits remain until the next error and a write that ends before it costs
+    one comparison and no random draw. Over any write, every bit flips independently with
+    probability ``ber`` (the same distribution as one Bernoulli draw per bit) and no bit flips
+    twice.
+    """
+
+    def __init__(self, ber: float, rng: np.random.Generator):
+        self.ber = ber
+        self.rng = rng
+        self.skip: int | None = None  # bits until the next flipped bit
+
+    def flip(self, words: np.ndarray) -> int:
+        """Flip the bits of ``words`` (in place) that this stream hits; return how many."""
+        if self.ber <= 0.0 or words.size == 0:
+            return 0
+        width = words.dtype.itemsize * 8
+        flat = words.reshape(-1)
+        n_bits = flat.size * width
+        if self.skip is None:
+            self.skip = int(self.rng.geometric(self.ber)) - 1
+        if self.skip >= n_bits:
+            self.skip -= n_bits
+            return 0
+        if (n_bits - self.skip) * self.ber < 8:  # a few hits: scalar draws beat array set-up
+            pos, count = self.skip, 0
+            one = words.dtype.type(1)
+            while pos < n_bits:
+                element, bit = divmod(pos, width)
+                flat[element] ^= one << words.dtype.type(bit)
+                count += 1
+                pos += int(self.rng.geometric(self.ber))
+            self.skip = pos - n_bits
+            return count
+        hits = [np.array([self.skip], dtype=np.int64)]
+        last = self.skip
+        while last < n_bits:
+            expect = int((n_bits - last) * self.ber * 1.1) + 8
+            pos_arr = last + np.cumsum(self.rng.geometric(self.ber, size=expect))
+            hits.append(pos_arr)
+            last = int(pos_arr[-1])
+        positions = np.concatenate(hits)
+        inside = positions[positions < n_bits]
+        self.skip = int(positions[inside.size]) - n_bits
+        element, bit = inside // width, inside % width
+        masks = np.ones(inside.size, dtype=words.dtype) << bit.astype(words.dtype)
+        np.bitwise_xor.at(flat, element, masks)
+        return int(inside.size)
+
+
 def flip_bits(words: np.ndarray, ber: float, rng: np.random.Generator) -> int:
     """Flip every bit of ``words`` (in place) independently with probability ``ber``.
 
     Returns the number of bits flipped. ``ber == 0`` draws nothing and changes nothing.
     """
-    if ber <= 0.0 or words.size == 0:
-        return 0
-    width = words.dtype.itemsize * 8
-    flat = words.reshape(-1)
-    n_bits = flat.size * width
-    if ber >= _DENSE_FRACTION:
-        hit = rng.random((flat.size, width)) < ber
-        weights = (np.uint64(1) << np.arange(width, dtype=np.uint64))
-        masks = (hit.astype(np.uint64) @ weights).astype(words.dtype)
-        flat ^= masks
-        return int(hit.sum())
-    count = int(rng.binomial(n_bits, ber))
-    if count == 0:
-        return 0
-    positions = _distinct_positions(n_bits, count, rng)
-    element, bit = positions // width, positions % width
-    masks = (np.ones(count, dtype=words.dtype) << bit.astype(words.dtype))
-    np.bitwise_xor.at(flat, element, masks)
-    return count
+    return BitErrorStream(ber, rng).flip(words)
 
 
-def _distinct_positions(n_bits: int, count: int, rng: np.random.Generator) -> np.ndarray:
-    """A uniform random subset of ``count`` bit positions out of ``n_bits``: draw with
-    replacement and redraw duplicates (a uniform subset by symmetry; duplicates are rare here
-    because ``count`` ≤ n_bits/64)."""
-    positions = np.sort(rng.integers(0, n_bits, size=count))
-    while count > 1 and (positions[1:] == positions[:-1]).any():
-        positions = np.unique(positions)
-        extra = rng.integers(0, n_bits, size=count - positions.size)
-        positions = np.sort(np.concatenate([positions, extra]))
-    return positions
-
-
-def store(x: np.ndarray, fmt: str, ber: float, rng: np.random.Generator) -> tuple[np.ndarray, int]:
-    """Write ``x`` to a memory in format ``fmt`` with bit error rate ``ber`` and read it back.
+def store(x: np.ndarray, fmt: str, ber: float | BitErrorStream,
+          rng: np.random.Generator | None = None) -> tuple[np.ndarray, int]:
+    """Write ``x`` to a memory in format ``fmt`` with bit error rate ``ber`` (or through an
+    error stream) and read it back.
 
     Returns the float32 values read back (rounded to the format, with the flips) and the number
     of flipped bits.
     """
+    stream = ber if isinstance(ber, BitErrorStream) else BitErrorStream(ber, rng)
     words, scale = encode(x, fmt)
-    flips = flip_bits(words, ber, rng)
+    flips = stream.flip(words)
     return decode(words, fmt, scale).reshape(np.shape(x)), flips

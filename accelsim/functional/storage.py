@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..formats import TENSOR_KINDS
-from .bitflip import WORD_BITS, store
+from .bitflip import WORD_BITS, BitErrorStream, store
 
 
 @dataclass
@@ -23,11 +23,16 @@ class TensorMemory:
     rng: np.random.Generator
     flips: dict[str, int] = field(default_factory=lambda: {k: 0 for k in TENSOR_KINDS})
     bits_written: dict[str, int] = field(default_factory=lambda: {k: 0 for k in TENSOR_KINDS})
+    streams: dict[str, BitErrorStream] = field(default_factory=dict)
 
     def write(self, kind: str, x: np.ndarray) -> np.ndarray:
         """Store ``x`` as tensor kind ``kind`` and return what a later read sees."""
         fmt = self.formats[kind]
-        stored, flipped = store(x, fmt, self.bit_error_rate.get(kind, 0.0), self.rng)
+        stream = self.streams.get(kind)
+        if stream is None:
+            stream = self.streams[kind] = BitErrorStream(self.bit_error_rate.get(kind, 0.0),
+                                                         self.rng)
+        stored, flipped = store(x, fmt, stream)
         self.flips[kind] += flipped
         self.bits_written[kind] += x.size * WORD_BITS[fmt]
         return stored
