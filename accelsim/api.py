@@ -54,7 +54,7 @@ def load_graph(workload_path: str | Path, phases: str = "training",
     workload = load_workload(p)
     if batch is not None:
         workload = workload.with_batch(batch)
-    return build_graph(workload, phases)
+    return build_graph(workload, phases, source=str(p))
 
 
 def simulate(hw: HardwareConfig, graph: nx.DiGraph, seed: int = 0, observers=(),

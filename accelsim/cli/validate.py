@@ -14,6 +14,7 @@ from ..config.hardware import HardwareConfig
 from ..config.loader import load_hardware
 from ..errors import ConfigError
 from ..io.yamlfile import load_yaml
+from ..workload.graph import build_graph
 from ..workload.layers import Workload
 from ..workload.loader import load_workload
 
@@ -77,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
         if _kind(path) == "hardware":
             summary = _hardware(path)
         else:
-            summary = workload_summary(load_workload(path))
+            workload = load_workload(path)
+            build_graph(workload, source=str(path))  # shapes must chain producer to consumer
+            summary = workload_summary(workload)
         print(f"ok: {path}: {summary}")
     return 0

@@ -198,12 +198,18 @@ class _Builder:
                     fix="fix the layer's input shape or name the right producer with 'input:'")
 
 
-def build_graph(workload: Workload, phases: str = "training") -> nx.DiGraph:
-    """The training (or forward-only) dataflow graph of a workload."""
+def build_graph(workload: Workload, phases: str = "training",
+                source: str | None = None) -> nx.DiGraph:
+    """The training (or forward-only) dataflow graph of a workload (``source``: its file, named
+    in errors)."""
     if phases not in PHASE_SETS:
         raise ConfigError(f"unknown phase set {phases!r}", field="--phases",
                           fix="use one of: " + ", ".join(PHASE_SETS))
-    return _Builder(workload, PHASE_SETS[phases]).build()
+    try:
+        return _Builder(workload, PHASE_SETS[phases]).build()
+    except ConfigError as exc:
+        exc.source = source or exc.source
+        raise
 
 
 def op_nodes(g: nx.DiGraph) -> list[str]:
