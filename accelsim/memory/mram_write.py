@@ -46,7 +46,12 @@ class MramWritePoint(BaseModel):
     """Where an STT-MRAM buffer is written, and the MTJ device it writes.
 
     The operating point: ``voltage_scale`` × the nominal write voltage (the overdrive i scales
-    with it) and the write ``pulse_ns``.
+    with it) and the write ``pulse_ns``. ``pulse_ns = None`` (the default) means the pulse the
+    technology preset's cell was characterised with (its ``cell_write_pulse_ns``), so a point
+    that only sets the voltage keeps the preset's pulse (``apply_write_point`` in
+    :mod:`accelsim.memory.technology` fills it in). Standalone, the physics (WER, cell energy, validity) needs a
+    pulse: give ``pulse_ns`` or use :meth:`resolved`. ``voltage_scale = 1`` is the preset's own
+    (nominal-current) write; the device fields below are not recorded by the presets.
 
     Device defaults, all from reference/notes/memory_energy.md §2.1 and §2.5 (DESIGN.md §5):
     Δ = 60, Gilbert damping α = 0.01, spin-polarisation efficiency η = 0.5, μ0·H_K = 0.5 T and
@@ -59,7 +64,7 @@ class MramWritePoint(BaseModel):
     """
     model_config = ConfigDict(extra="forbid", frozen=True)
     voltage_scale: PositiveFloat = 1.0
-    pulse_ns: PositiveFloat = 10.0
+    pulse_ns: PositiveFloat | None = None
     thermal_stability_delta: PositiveFloat = 60.0
     damping_alpha: PositiveFloat = 0.01
     spin_polarization_eta: PositiveFloat = 0.5
@@ -71,6 +76,22 @@ class MramWritePoint(BaseModel):
     nominal_pulse_ns: PositiveFloat = 10.0
     attempt_time_ns: PositiveFloat = 1.0
     thermal_exponent_b: PositiveFloat = 2.0
+
+    def resolved(self, pulse_ns: float) -> "MramWritePoint":
+        """This point with ``pulse_ns`` filled in when it is unset (an explicit pulse is kept)."""
+        if self.pulse_ns is not None:
+            return self
+        return self.model_copy(update={"pulse_ns": float(pulse_ns)})
+
+    def pulse(self, *, source: str | None = None, field: str | None = None) -> float:
+        """The write pulse in ns; ConfigError when it is unset (not resolved against a preset)."""
+        if self.pulse_ns is None:
+            raise ConfigError(
+                "the write pulse is unset (None means the technology preset's cell pulse)",
+                source=source, field=f"{field}.pulse_ns" if field else "pulse_ns",
+                fix="give pulse_ns, or use MramWritePoint.resolved(pulse_ns=...) / "
+                    "apply_write_point with a technology")
+        return self.pulse_ns
 
     @property
     def critical_current_ua(self) -> float:
@@ -102,7 +123,7 @@ class MramWritePoint(BaseModel):
     @property
     def cell_energy_scale(self) -> float:
         """Cell write energy relative to the nominal point: (V/V_nom)²·(t/t_nom) ∝ i²·t."""
-        return self.voltage_scale ** 2 * self.pulse_ns / self.nominal_pulse_ns
+        return self.voltage_scale ** 2 * self.pulse() / self.nominal_pulse_ns
 
 
 def check_validity(point: MramWritePoint, *, source: str | None = None,
@@ -129,9 +150,10 @@ def check_validity(point: MramWritePoint, *, source: str | None = None,
             f"{MIN_THERMAL_BARRIER_KT:g} k_BT, between the thermal and precessional models",
             source=source, field=field,
             fix=f"use voltage_scale > {v_min:.4f} (precessional) or <= {v_max:.4f} (thermal)")
-    if point.pulse_ns < point.attempt_time_ns:
+    pulse_ns = point.pulse(source=source, field=field)
+    if pulse_ns < point.attempt_time_ns:
         raise ConfigError(
-            f"{state}: a thermal-regime pulse of {point.pulse_ns:g} ns is shorter than the "
+            f"{state}: a thermal-regime pulse of {pulse_ns:g} ns is shorter than the "
             f"attempt time τ0 = {point.attempt_time_ns:g} ns", source=source, field=field,
             fix=f"use pulse_ns >= {point.attempt_time_ns:g} or an overdrive i > 1")
 
@@ -139,9 +161,9 @@ def check_validity(point: MramWritePoint, *, source: str | None = None,
 def write_error_rate(point: MramWritePoint, *, source: str | None = None,
                      field: str | None = None) -> float:
     """Probability that one write of a bit that must toggle leaves it unswitched."""
+    t = point.pulse(source=source, field=field)
     check_validity(point, source=source, field=field)
     i = point.overdrive
-    t = point.pulse_ns
     delta = point.thermal_stability_delta
     if i > 1.0:
         exponent = -2.0 * (i - 1.0) * t / point.precession_time_ns

@@ -10,10 +10,10 @@ An STT-MRAM preset also records the MTJ cell write it was characterised with
 (``cell_write_pulse_ns``, ``cell_write_energy_pj_per_bit``, at the nominal write current). A
 write operating point (:class:`~accelsim.memory.mram_write.MramWritePoint`) then changes the
 write latency to ``periphery + pulse`` and the write energy to ``periphery + bits × cell energy``
-with the cell energy ∝ i²·t; the periphery parts (preset value minus the cell part) are unchanged,
-since the MTJ cell does not scale with the CMOS node but the drivers and decoders do not change
-with the pulse (memory_energy.md §2.4, §3.5). The write error rate is the model's WER per
-toggled bit.
+with the cell energy ∝ i²·t (a point that leaves ``pulse_ns`` unset keeps the preset's cell
+pulse); the periphery parts (preset value minus the cell part) are unchanged, since the MTJ cell
+does not scale with the CMOS node but the drivers and decoders do not change with the pulse
+(memory_energy.md §2.4, §3.5). The write error rate is the model's WER per toggled bit.
 """
 from __future__ import annotations
 
@@ -160,11 +160,13 @@ def apply_write_point(tech: MemoryTechnology, point: MramWritePoint, *,
     """``tech`` written at ``point``: write latency = periphery + pulse; write energy =
     periphery + access_bits × cell energy, the cell energy scaled by (V/V_nom)²·t from the cell
     write the preset was characterised with (nominal current); write error rate from the WER
-    model. Reading, leakage and area are unchanged. An SRAM technology → ConfigError."""
+    model. A point without a pulse uses the preset's own cell pulse (``cell_write_pulse_ns``).
+    Reading, leakage and area are unchanged. An SRAM technology → ConfigError."""
     if tech.kind != "stt_mram" or tech.cell_write_pulse_ns is None:
         raise ConfigError(f"a write operating point applies to STT-MRAM, but technology "
                           f"{tech.name!r} is {tech.kind}", source=source, field=field,
                           fix="remove mram_write or use an stt_mram_* technology")
+    point = point.resolved(pulse_ns=tech.cell_write_pulse_ns)
     wer = write_error_rate(point, source=source, field=field)
     periphery_ns, periphery_pj = _periphery(tech, source, field)
     cell_pj_per_bit = (tech.cell_write_energy_pj_per_bit * point.voltage_scale ** 2

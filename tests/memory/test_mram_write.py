@@ -143,3 +143,63 @@ def test_zero_or_negative_device_fields_are_rejected(field):
     with pytest.raises(ConfigError, match="greater than 0") as err:
         validate(HardwareConfig, data, "hw.yaml")
     assert field in err.value.field
+
+
+HALF = TECHNOLOGIES.get("stt_mram_22nm_half_pulse")
+
+
+def test_a_point_without_a_pulse_keeps_the_presets_own_cell_pulse():
+    # only the voltage is given: the half-pulse preset stays a 5 ns cell, not the 10 ns default
+    same = resolve_technology(HALF.name, write_point=MramWritePoint(voltage_scale=1.0))
+    assert same.cell_write_pulse_ns == 5.0
+    assert same.write_latency_ns == pytest.approx(HALF.write_latency_ns)        # 5.39 ns
+    assert same.write_energy_pj == pytest.approx(HALF.write_energy_pj)          # 38 pJ
+    assert same.write_error_rate == pytest.approx(HALF.write_error_rate, rel=0.01)  # 7.4e-5
+    low = resolve_technology(HALF.name, write_point=MramWritePoint(voltage_scale=0.8))
+    assert low.write_latency_ns == pytest.approx(HALF.write_latency_ns)
+    assert low.write_energy_pj == pytest.approx(6.0 + 64 * 0.5 * 0.8 ** 2)
+    assert low.write_error_rate == write_error_rate(MramWritePoint(voltage_scale=0.8,
+                                                                   pulse_ns=5.0))
+    # an overridden preset pulse is "the preset's own" too
+    tech = resolve_technology("stt_mram_22nm", {"cell_write_pulse_ns": 8.0},
+                              write_point=MramWritePoint(voltage_scale=0.9))
+    assert tech.cell_write_pulse_ns == 8.0 and tech.write_latency_ns == pytest.approx(10.39)
+
+
+def test_a_config_without_a_pulse_keeps_the_presets_pulse():
+    from accelsim.config.hardware import HardwareConfig
+    from accelsim.io.yamlfile import validate
+    data = {"name": "t", "arrays": [{"rows": 2, "cols": 2, "dataflow": "os"}],
+            "scratchpad": [{"name": "sp", "capacity_bytes": 4096, "technology": HALF.name,
+                            "holds": ["ifmap", "filter", "ofmap"],
+                            "mram_write": {"voltage_scale": 1.0}}]}
+    tech = validate(HardwareConfig, data, "hw.yaml").scratchpad[0].resolved_technology()
+    assert (tech.write_latency_ns, tech.write_energy_pj) == pytest.approx((5.39, 38.0))
+
+
+def test_standalone_physics_needs_a_pulse():
+    p = MramWritePoint()
+    assert p.pulse_ns is None                       # None: the technology preset's own pulse
+    with pytest.raises(ConfigError, match="pulse_ns") as err:
+        write_error_rate(p)
+    assert err.value.fix and "resolved" in err.value.fix
+    nominal = p.resolved(pulse_ns=10.0)
+    assert nominal.pulse_ns == 10.0 and nominal.voltage_scale == 1.0
+    assert float(f"{write_error_rate(nominal):.1e}") == 3.7e-11
+    assert nominal.cell_energy_scale == 1.0
+    # an explicit pulse is kept
+    assert MramWritePoint(pulse_ns=5.0).resolved(pulse_ns=10.0).pulse_ns == 5.0
+
+
+def test_shipped_hetero_config_numbers_are_unchanged():
+    # hw_configs/train128_hetero.yaml sets both fields: (0.8, 10 ns) and (1.0, 5 ns)
+    from pathlib import Path
+
+    from accelsim.config.loader import load_hardware
+    path = Path(__file__).resolve().parents[2] / "hw_configs" / "train128_hetero.yaml"
+    act, err, wgt = (b.resolved_technology() for b in load_hardware(path).scratchpad)
+    assert (act.write_latency_ns, act.write_energy_pj) == pytest.approx((10.39, 46.96))
+    assert act.write_error_rate == pytest.approx(4.1215057e-07, rel=1e-6)
+    assert (err.write_latency_ns, err.write_energy_pj) == pytest.approx((5.39, 38.0))
+    assert err.write_error_rate == pytest.approx(7.3700711e-05, rel=1e-6)
+    assert wgt.name == "sram_22nm"
