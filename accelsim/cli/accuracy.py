@@ -58,8 +58,11 @@ def _common(p, default_out: str) -> None:
 
 def _experiment(args, seed: int):
     from ..functional.api import DEFAULT_EPOCHS, DEFAULT_LR, Experiment
-    return Experiment(args.network, epochs=args.epochs or DEFAULT_EPOCHS, seed=seed,
-                      lr=args.lr or DEFAULT_LR, crossbar_lr=args.crossbar_lr)
+    # `is None`, not `or`: an explicit 0 must reach Experiment's validation, not become a default
+    epochs = DEFAULT_EPOCHS if args.epochs is None else args.epochs
+    lr = DEFAULT_LR if args.lr is None else args.lr
+    return Experiment(args.network, epochs=epochs, seed=seed, lr=lr,
+                      crossbar_lr=args.crossbar_lr)
 
 
 def _errors(args):

@@ -98,3 +98,26 @@ def test_crossbar_sweeps(tmp_path, capsys):
 def test_sweep_bad_rate(tmp_path, capsys):
     code, _, err = _run(capsys, "accuracy-sweep", "--ber", "1e-3,3", "-o", str(tmp_path))
     assert code == 2 and "outside [0, 1]" in err
+
+
+@pytest.mark.parametrize("command", ["accuracy", "accuracy-sweep"])
+@pytest.mark.parametrize("flags, expected", [
+    (["--epochs", "0"], "--epochs: epochs must be at least 1, got 0"),
+    (["--epochs", "1", "--lr", "0"], "--lr: learning rate must be positive, got 0.0"),
+])
+def test_zero_epochs_or_lr_is_an_error_not_the_default(tmp_path, capsys, command, flags,
+                                                       expected):
+    code, out, err = _run(capsys, command, *flags, "--ber", "0", "-o", str(tmp_path)) \
+        if command == "accuracy-sweep" else _run(capsys, command, *flags, "-o", str(tmp_path))
+    assert code == 2, out
+    assert err.count("\n") == 1 and expected in err
+
+
+def test_seed_0_and_the_defaults_reach_the_experiment():
+    import argparse
+
+    from accelsim.cli.accuracy import _experiment
+    from accelsim.functional.api import DEFAULT_EPOCHS, DEFAULT_LR
+    args = argparse.Namespace(network="mlp", epochs=None, lr=None, crossbar_lr=None)
+    config = _experiment(args, seed=0).config
+    assert (config.epochs, config.lr, config.seed) == (DEFAULT_EPOCHS, DEFAULT_LR, 0)
