@@ -40,6 +40,7 @@ class Comparison:
     values: int = 0
     rows: int = 0
     cases: int = 0
+    metrics: set[str] = field(default_factory=set)      # names of the compared metrics
 
     @property
     def failures(self) -> list[Change]:
@@ -85,6 +86,7 @@ def compare_cases(out: Comparison, label: str, base: Case, new: Case, tol: Toler
             continue
         out.rows += 1
         b_metrics = _metrics(b_row, globs)
+        out.metrics.update(b_metrics)
         for m in b_metrics:
             if not _numeric(n_row.get(m)):
                 out.problems.append(f"{_where(label, *key)}: metric {m} missing on NEW")
@@ -103,7 +105,8 @@ def compare_cases(out: Comparison, label: str, base: Case, new: Case, tol: Toler
 
 def compare_paths(base_path: str, new_path: str, tol: Tolerances | None = None,
                   metrics=DEFAULT_METRICS) -> Comparison:
-    """Compare two results; ConfigError when they cannot be compared at all."""
+    """Compare two results; ConfigError when they cannot be compared at all, or when a
+    command-line tolerance rule matches none of the compared metrics."""
     tol = tol or Tolerances()
     base_kind, base = load(base_path)
     new_kind, new = load(new_path)
@@ -134,4 +137,5 @@ def compare_paths(base_path: str, new_path: str, tol: Tolerances | None = None,
                               fix="compare results of the same workload")
         compare_cases(out, label, b, n, tol, metrics)
         out.cases += 1
+    tol.check_matched(out.metrics)
     return out

@@ -2,7 +2,9 @@
 
 Defaults: integer values (cycle counts) must match exactly; real values (energy in pJ) may move
 by a relative ``rel_default`` (1e-9: summation-order noise, nothing physical). Rules name a metric
-or a glob (``*_energy_pj``); when several match, the last one given wins.
+or a glob (``*_energy_pj``); when several match, the last one given wins. Rules given on the
+command line (:meth:`Tolerances.from_args`) must each match a compared metric: a glob that
+matches none would be silently ignored, so it is an input error (a typo such as ``total_cycle``).
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from dataclasses import dataclass
 from ..errors import ConfigError
 
 DEFAULT_REL = 1e-9
+#: metric names an error about an unmatched tolerance glob lists
+MAX_NAMES_SHOWN = 8
 
 
 @dataclass(frozen=True)
@@ -59,18 +63,26 @@ def parse_rules(items: list[str] | None, option: str) -> list[tuple[str, float]]
 
 
 class Tolerances:
+    """Relative and absolute rules, ``(glob, value)`` in the order given.
+
+    ``options`` names where the rel and abs rules came from (e.g. ``("--tol", "--abs-tol")``);
+    when set, :meth:`check_matched` requires every rule to match a compared metric.
+    """
+
     def __init__(self, rel: list[tuple[str, float]] = (), abs_: list[tuple[str, float]] = (),
-                 rel_default: float = DEFAULT_REL):
+                 rel_default: float = DEFAULT_REL, options: tuple[str, str] | None = None):
         self.rel = list(rel)
         self.abs = list(abs_)
         self.rel_default = rel_default
+        self.options = options
 
     @classmethod
     def from_args(cls, tol: list[str] | None, abs_tol: list[str] | None,
                   rel_default: float | None) -> "Tolerances":
         default = DEFAULT_REL if rel_default is None else _parse_number(str(rel_default),
                                                                         "--rel-tol")
-        return cls(parse_rules(tol, "--tol"), parse_rules(abs_tol, "--abs-tol"), default)
+        return cls(parse_rules(tol, "--tol"), parse_rules(abs_tol, "--abs-tol"), default,
+                   options=("--tol", "--abs-tol"))
 
     @classmethod
     def from_mapping(cls, rel: dict[str, float] | None, abs_: dict[str, float] | None,
@@ -92,3 +104,18 @@ class Tolerances:
             integral = isinstance(base, int) and isinstance(new, int)
             rel = 0.0 if integral else self.rel_default
         return Tolerance(rel, self._last(self.abs, metric) or 0.0)
+
+    def check_matched(self, metrics: set[str]) -> None:
+        """ConfigError naming the option and the glob of the first rule that matches none of
+        ``metrics`` (the compared metric names). No-op without ``options`` or ``metrics``."""
+        if self.options is None or not metrics:
+            return
+        for option, rules in zip(self.options, (self.rel, self.abs)):
+            for glob, _ in rules:
+                if not any(fnmatch.fnmatchcase(m, glob) for m in metrics):
+                    names = sorted(metrics, key=lambda m: (len(m), m))  # short names first
+                    shown = ", ".join(names[:MAX_NAMES_SHOWN])
+                    more = f", ... ({len(names)} in all)" if len(names) > MAX_NAMES_SHOWN else ""
+                    raise ConfigError(f"tolerance glob {glob!r} matches no compared metric",
+                                      field=option, fix=f"name a compared metric or a glob "
+                                      f"of them: {shown}{more}")

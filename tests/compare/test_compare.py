@@ -125,3 +125,18 @@ def test_unusable_input_exits_2(base, tmp_path, capsys):
     assert code == 2 and "METRIC=VALUE" in out
     code, out = compare(capsys, base, base, "--tol", "total_cycles=-1")
     assert code == 2 and "bad tolerance" in out
+
+
+@pytest.mark.parametrize("option", ["--tol", "--abs-tol"])
+def test_a_tolerance_glob_matching_no_compared_metric_exits_2(base, new, capsys, option):
+    for glob in ("foo", "total_cycle", "*_energy_nj"):             # typos
+        code, out = compare(capsys, base, new, option, f"{glob}=0.1")
+        assert code == 2 and out.count("\n") == 1 and out.startswith("accelsim: error: ")
+        assert f"{option}: tolerance glob {glob!r} matches no compared metric" in out
+        assert "total_cycles" in out                                 # valid names are listed
+    # a metric left out by --metric is not compared, so a rule for it would be ignored
+    code, out = compare(capsys, base, new, "--metric", "*_cycles", option, "mac_energy_pj=1")
+    assert code == 2 and "'mac_energy_pj' matches no compared metric" in out
+    # one good rule does not excuse a bad one; good rules alone are fine
+    assert compare(capsys, base, new, option, "total_cycles=1", option, "fo*=1")[0] == 2
+    assert compare(capsys, base, new, option, "*_energy_pj=1", option, "total_cycles=1")[0] == 0
