@@ -4,7 +4,8 @@ the STT-MRAM write operating point.
 Each preset describes one memory macro (its reference capacity) per 64-bit access, from the NVSim
 and CACTI runs recorded in DESIGN.md §5 / reference/notes/memory_energy.md §3 (ReadEDP
 optimisation, LOP devices, 350 K). Latency and energy per access are those of the macro; leakage
-and area scale linearly with the capacity actually configured (a documented approximation).
+and area scale linearly with the capacity actually configured (a documented approximation, made
+in :mod:`accelsim.energy`).
 
 An STT-MRAM preset also records the MTJ cell write it was characterised with
 (``cell_write_pulse_ns``, ``cell_write_energy_pj_per_bit``, at the nominal write current). A
@@ -47,12 +48,6 @@ class MemoryTechnology:
     cell_write_energy_pj_per_bit: float | None = None  # MTJ only: cell part of write_energy_pj
     source: str = ""
     notes: str = field(default="", compare=False)
-
-    def leakage_mw_at(self, capacity_bytes: int) -> float:
-        return self.leakage_mw * capacity_bytes / self.reference_capacity_bytes
-
-    def area_mm2_at(self, capacity_bytes: int) -> float:
-        return self.area_mm2 * capacity_bytes / self.reference_capacity_bytes
 
 
 TECHNOLOGIES: Registry[MemoryTechnology] = Registry("memory technology")

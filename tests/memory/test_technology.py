@@ -39,3 +39,12 @@ def test_every_stt_preset_splits_into_a_non_negative_periphery_and_the_cell():
 def test_counterpart_is_the_preset_of_the_other_kind_at_the_same_node():
     assert counterpart(TECHNOLOGIES.get("sram_32nm"), "stt_mram").name == "stt_mram_32nm"
     assert counterpart(TECHNOLOGIES.get("stt_mram_22nm"), "sram").name == "sram_22nm"
+
+
+def test_capacity_scaling_lives_in_energy_not_in_the_technology():
+    """One linear leakage/area model (accelsim.energy), no unused duplicate on the preset."""
+    from accelsim.energy.area import buffer_area_mm2
+    tech = TECHNOLOGIES.get("sram_22nm")
+    assert not hasattr(tech, "leakage_mw_at") and not hasattr(tech, "area_mm2_at")
+    assert buffer_area_mm2(tech.area_mm2, tech.reference_capacity_bytes,
+                           2 * tech.reference_capacity_bytes) == 2 * tech.area_mm2
