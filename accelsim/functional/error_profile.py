@@ -93,10 +93,6 @@ class ErrorSpec:
     crossbar: CrossbarSpec | None = None
     source: str | None = None
 
-    @property
-    def is_zero(self) -> bool:
-        return self.crossbar is None and not any(self.bit_error_rate.values())
-
 
 def read_errors(path: str | Path) -> ErrorSpec:
     """An :class:`ErrorSpec` from a run directory, a summary.json or a rates YAML."""

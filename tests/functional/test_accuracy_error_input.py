@@ -79,3 +79,8 @@ def test_unknown_kind_in_yaml(tmp_path):
     f.write_text("bit_error_rate: {gradients: 1e-4}\n")
     with pytest.raises(ConfigError, match="rates.yaml: bit_error_rate.gradients"):
         read_errors(f)
+
+
+def test_error_spec_has_no_unused_helpers():
+    from accelsim.functional.error_profile import ErrorSpec
+    assert not hasattr(ErrorSpec, "is_zero")          # removed as dead code (nothing used it)
