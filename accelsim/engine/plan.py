@@ -11,7 +11,10 @@ Operands reach a unit from a buffer in one of three modes (:class:`Operand`):
 * ``resident`` — the whole tensor is already in the buffer: no DRAM traffic;
 * ``cache`` — it fits in the buffer's resident region: fetched from DRAM on first touch only,
   then reused (for outputs: kept on chip, no DRAM traffic);
-* ``stream`` — it does not fit: every step fetches (or, for outputs, writes back) its tile.
+* ``writeback`` — an output that nothing on chip reads again but that fits: partial sums
+  accumulate on chip and each final value is written back to DRAM once;
+* ``stream`` — it does not fit: every step fetches (or, for outputs, writes back) its tile,
+  partial sums included.
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ class Operand:
     kind: str
     buffer: int              # index into the machine's buffers
     bytes_per_element: int
-    mode: str                # "resident" | "cache" | "stream"
+    mode: str                # "resident" | "cache" | "writeback" | "stream"
     elements: int            # size of the whole tensor
 
 
@@ -141,7 +144,7 @@ def chunked_steps(reads: list[tuple[Operand, int]], outs: list[Operand], compute
         for op in outs:
             el = share(op.elements, chunks, j)
             sb.unit_writes(op, el)
-            if op.mode == "stream":
+            if op.mode in ("stream", "writeback"):
                 sb.drain(op, el)
         steps.append(sb.build(share(compute_cycles, chunks, j)))
     return steps

@@ -151,7 +151,10 @@ class Simulator:
                 mode = "resident"
                 res.held[buf][tid].dirty = True
             elif res.next_use(tid, order) == INF:
-                mode = "stream"  # nothing on chip reads it again: write through to DRAM
+                # nothing on chip reads it again: accumulate it on chip if it fits, and write
+                # each final value back to DRAM once; otherwise stream it through DRAM
+                ok, _ = res.admit(buf, tid, w["bytes"], order, False, pinned)
+                mode = "writeback" if ok else "stream"
             else:
                 ok, spills = res.admit(buf, tid, w["bytes"], order, True, pinned)
                 self._spills(spill, buf, spills)

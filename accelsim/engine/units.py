@@ -36,6 +36,16 @@ def _fit_error(what: str, nbytes: int, buf: Buffer, need_slot: int) -> ConfigErr
             "or use a smaller array")
 
 
+class _Density:
+    """Elements of a stored tensor per element of the GEMM operand unrolled from it (≤ 1)."""
+
+    def __init__(self, tensor_elements: int, operand_elements: int):
+        self.num, self.den = min(tensor_elements, operand_elements), operand_elements
+
+    def of(self, operand_elements: int) -> int:
+        return -(-operand_elements * self.num // self.den)
+
+
 @UNIT_KINDS.register("array")
 class SystolicUnit:
     """One R×C systolic array; the dataflow is a parameter of this one model."""
@@ -80,6 +90,11 @@ class SystolicUnit:
             if step:
                 t_chunk = min(t_chunk, (buf.slot_bytes - fixed) // step)
         word_bytes = [bf.word_bytes for bf in buffers]
+        # DRAM holds the tensors themselves, not the GEMM operands unrolled from them (im2col
+        # repeats every input pixel R·S times, and backward_data dilates the error with zeros):
+        # a fetch moves the tensor's share of the operand tile, the unrolling happens on chip
+        dense = (_Density(a.elements, work.count * work.m * work.k),
+                 _Density(b.elements, work.count * work.k * work.n))
         segments = []
         n_chunks = -(-mp.t // t_chunk)
         sizes = [size for size, n in split(mp.t, n_chunks) for _ in range(n)]
@@ -89,7 +104,8 @@ class SystolicUnit:
             for i, t in enumerate(sizes):
                 key = (i == 0, i == n_chunks - 1, t)
                 if key not in memo:
-                    memo[key] = self._step(mp, g, t, key[0], key[1], a, b, c, word_bytes)
+                    memo[key] = self._step(mp, g, t, key[0], key[1], a, b, c, word_bytes,
+                                           dense)
                 steps.append(memo[key])
             segments.append(Segment(tuple(steps), g.count * work.count))
         acc = {k: v * work.count for k, v in mp.array_access_elements().items()}
@@ -97,7 +113,7 @@ class SystolicUnit:
                     array_elements=acc)
 
     @staticmethod
-    def _step(mp, g, t, first, last, a, b, c, word_bytes):
+    def _step(mp, g, t, first, last, a, b, c, word_bytes, dense):
         df, ru, cu = mp.dataflow, g.rows_used, g.cols_used
         sb = StepBuilder(word_bytes)
         # first touch of A (os/ws stream it along col fold 0), B (os: row fold 0), stationary tiles
@@ -111,16 +127,17 @@ class SystolicUnit:
         else:
             a_el, b_el, c_el = (ru * cu if first else 0), ru * t, cu * t
             psum = 0 if g.first_row_fold else cu * t
-        for op, el, first_touch in ((a, a_el, first_a), (b, b_el, first_b)):
+        for op, el, first_touch, d in ((a, a_el, first_a, dense[0]), (b, b_el, first_b, dense[1])):
             sb.unit_reads(op, el)
             if op.mode == "stream" or (op.mode == "cache" and first_touch):
-                sb.fetch(op, el)
+                sb.fetch(op, d.of(el))
         if psum:  # accumulate into earlier row folds' partial sums
             if c.mode == "stream":
                 sb.fetch(c, psum)
             sb.unit_reads(c, psum)
         sb.unit_writes(c, c_el)
-        if c.mode == "stream":
+        # results leave for DRAM as they are produced (stream: partial sums too), or once final
+        if c.mode == "stream" or (c.mode == "writeback" and (df == "os" or g.last_row_fold)):
             sb.drain(c, c_el)
         return sb.build(t + (mp.fold_overhead_cycles if first else 0))
 

@@ -36,6 +36,7 @@ class FoldGroup:
     count: int
     first_col_fold: bool  # whether these folds are in column fold 0 (first touch of A in os/ws)
     first_row_fold: bool  # whether these folds are in row fold 0 (first touch of B in os; psums)
+    last_row_fold: bool = False  # whether these folds are in the last row fold (final sums)
 
 
 @dataclass(frozen=True)
@@ -68,24 +69,25 @@ class SystolicMapping:
         return self.cycles_per_fold - self.t
 
     def fold_groups(self) -> list[FoldGroup]:
-        """Folds grouped by shape and by whether they are first touches (≤ 8 groups)."""
-        def sizes(total: int, per: int) -> list[tuple[int, int, int]]:
-            # (used, number of folds, index of the first fold with this size)
-            full, rest = divmod(total, per)
-            out = []
-            if full:
-                out.append((per, full, 0))
-            if rest:
-                out.append((rest, 1, full))
-            return out
+        """Folds grouped by shape and by whether they are in the first column fold, the first
+        row fold and the last row fold (≤ 16 groups)."""
+        def classes(total: int, per: int, mark_last: bool) -> list[tuple[int, int, bool, bool]]:
+            # (used, number of folds, is the first fold, is the last fold) over folds 0..n-1
+            n = -(-total // per)
+            out: dict[tuple[int, bool, bool], int] = {}
+            for used, lo, hi in ((per, 0, total // per), (total % per, total // per, n)):
+                if hi <= lo or not used:
+                    continue
+                cuts = sorted({lo, hi, *(x for x in (1, n - 1) if lo < x < hi)})
+                for a, b in zip(cuts, cuts[1:]):
+                    key = (used, a == 0, mark_last and b == n)
+                    out[key] = out.get(key, 0) + b - a
+            return [(u, c, first, last) for (u, first, last), c in out.items()]
 
         groups = []
-        for cu, cn, c0 in sizes(self.sc, self.cols):
-            for ru, rn, r0 in sizes(self.sr, self.rows):
-                for first_c, n_c in ((True, 1), (False, cn - 1)) if c0 == 0 else ((False, cn),):
-                    for first_r, n_r in ((True, 1), (False, rn - 1)) if r0 == 0 else ((False, rn),):
-                        if n_c and n_r:
-                            groups.append(FoldGroup(ru, cu, n_c * n_r, first_c, first_r))
+        for cu, n_c, first_c, _ in classes(self.sc, self.cols, False):
+            for ru, n_r, first_r, last_r in classes(self.sr, self.rows, True):
+                groups.append(FoldGroup(ru, cu, n_c * n_r, first_c, first_r, last_r))
         return groups
 
     def array_access_elements(self) -> dict[str, int]:

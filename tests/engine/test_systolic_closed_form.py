@@ -41,3 +41,13 @@ def test_sram_access_counts_follow_the_scalesim_table():
     rf_is, cf_is = ceil(K / R), ceil(M / C)
     assert map_gemm("is", R, C, M, K, N).array_access_elements() == {
         "a_read": M * K, "b_read": cf_is * K * N, "c_write": rf_is * M * N}
+
+
+@given(df=st.sampled_from(["os", "ws", "is"]), R=st.integers(1, 33), C=st.integers(1, 33),
+       M=st.integers(1, 200), K=st.integers(1, 200), N=st.integers(1, 200))
+def test_last_row_fold_marks_exactly_one_row_fold_per_column_fold(df, R, C, M, K, N):
+    mp = map_gemm(df, R, C, M, K, N)
+    groups = mp.fold_groups()
+    assert sum(g.count for g in groups if g.last_row_fold) == mp.col_folds
+    both = sum(g.count for g in groups if g.last_row_fold and g.first_row_fold)
+    assert both == (mp.col_folds if mp.row_folds == 1 else 0)
