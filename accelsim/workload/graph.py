@@ -22,7 +22,7 @@ import networkx as nx
 from .. import __version__
 from ..errors import ConfigError
 from ..formats import BYTES_PER_ELEMENT
-from .layers import Gemm, Workload
+from .layers import Add, Gemm, Pool, Workload
 from .lowering import lower, optimizer_state_elements, phases_of
 
 GRAPH_SCHEMA = "accelsim.graph/1"
@@ -40,6 +40,7 @@ class _Builder:
         self.order = 0
         self.layers = {layer.name: layer for layer in workload.layers}
         self.producer: dict[str, str] = {}  # layer -> layer whose output it reads (A operand)
+        self.producer_b: dict[str, str] = {}  # layer -> producer of its second operand
 
     def tensor(self, tid: str, kind: str, elements: int, shape: list[int]) -> dict:
         fmt = getattr(self.w.formats, kind)
@@ -48,7 +49,7 @@ class _Builder:
 
     def act(self, name: str) -> dict:
         n = self.w.batch
-        if name.startswith("input"):  # "input", or "input@<layer>" for independent layers
+        if _is_input(name):  # "input", or "input@<layer>" for independent layers
             first = self.layers[name[6:]] if name != "input" else self.w.layers[0]
             return self.tensor(f"act:{name}", "activation", n * first.input_elements(),
                                [n, first.input_elements()])
@@ -77,7 +78,7 @@ class _Builder:
         self.g.nodes[node]["writes"].append({**tensor, "role": role})
 
     def src_node(self, name: str) -> str:
-        return name if name.startswith("input") else f"{name}/forward"
+        return name if _is_input(name) else f"{name}/forward"
 
     def build(self) -> nx.DiGraph:
         w, g = self.w, self.g
@@ -89,8 +90,11 @@ class _Builder:
                 g.add_node(src, kind="source", order=-1)
             else:
                 src = layer.input or prev
-                self._check_chain(layer, src)
             self.producer[layer.name] = src
+            if layer.operand_b_elements() is not None:
+                self.producer_b[layer.name] = getattr(layer, "input_b", None) or src
+            if not w.independent_layers:
+                self._check_chain(layer)
             prev = layer.name
         training = "backward_data" in self.phases
         # forward pass
@@ -100,38 +104,29 @@ class _Builder:
             self.read(self.src_node(src), node, self.act(src), "ifmap")
             if layer.has_weights:
                 self.read(self._param(layer), node, self._weight(layer), "filter")
-            elif isinstance(layer, Gemm):
-                b = layer.input_b or src
+            elif layer.name in self.producer_b:
+                b = self.producer_b[layer.name]
                 self.read(self.src_node(b), node, self.act(b), "filter")
             self.write(node, self.act(layer.name))
         if not training:
             return g
-        consumers = {name: [l for l in w.layers if self.producer[l.name] == name]
-                     for name in self.layers}
         g.add_node("loss", kind="loss", order=self.order)
         self.order += 1
-        for name, cons in consumers.items():
-            if not cons:
+        for name in self.layers:
+            if not self._consumers(name):
                 self.read(f"{name}/forward", "loss", self.act(name), "ifmap")
         # backward pass, last layer first
         for i in range(len(w.layers) - 1, -1, -1):
             layer = w.layers[i]
-            # a layer that reads the workload's input needs no input gradient
-            phases = phases_of(layer, first=self.producer[layer.name].startswith("input"))
-            grad_src = self._grad_sources(layer, consumers)
             src = self.producer[layer.name]
+            b = self.producer_b.get(layer.name)
+            # a layer that reads the workload's input needs no input gradient
+            phases = phases_of(layer, first=_is_input(src))
+            grad_src = self._grad_sources(layer.name)
             for phase in phases[1:]:
                 node = self.add_op(layer, phase, i)
                 if phase == "update":
-                    self.read(f"{layer.name}/backward_weight", node, self._wgrad(layer), "ifmap")
-                    self.read(self._param(layer), node, self._weight(layer), "filter")
-                    self.write(node, self._weight(layer), "filter")
-                    opt = optimizer_state_elements(layer, w)
-                    if opt:
-                        st = self.tensor(f"opt:{layer.name}", "optimizer_state", opt, [opt])
-                        g.add_node(f"state:{layer.name}", kind="source", order=-1)
-                        self.read(f"state:{layer.name}", node, st, "ofmap")
-                        self.write(node, st)
+                    self._update(layer, node)
                     continue
                 for g_node in grad_src:
                     self.read(g_node, node, self.err(layer.name),
@@ -139,29 +134,44 @@ class _Builder:
                 if phase == "backward_data":
                     if layer.has_weights:
                         self.read(self._param(layer), node, self._weight(layer), "filter")
-                    elif isinstance(layer, Gemm):
-                        b = layer.input_b or src
+                    elif isinstance(layer, Gemm):  # dA = dC·Bᵀ
                         self.read(self.src_node(b), node, self.act(b), "filter")
-                    else:  # pooling: the saved input locates the max / window
+                    elif isinstance(layer, Pool):  # the saved input locates the max / window
                         self.read(self.src_node(src), node, self.act(src), "filter")
                     self.write(node, self.err(src))
-                else:  # backward_weight
+                    if isinstance(layer, Add):  # the error flows to both summands
+                        self.write(node, self.err(b))
+                else:  # backward_weight: the weight gradient, or dB = Aᵀ·dC
                     self.read(self.src_node(src), node, self.act(src), "ifmap")
-                    if layer.has_weights:
-                        self.write(node, self._wgrad(layer))
-                    else:
-                        self.write(node, self.err(layer.input_b or src))
+                    self.write(node, self._wgrad(layer) if layer.has_weights else self.err(b))
         return g
 
-    def _grad_sources(self, layer, consumers) -> list[str]:
-        cons = consumers[layer.name]
-        if not cons:
-            return ["loss"]
+    def _update(self, layer, node: str) -> None:
+        self.read(f"{layer.name}/backward_weight", node, self._wgrad(layer), "ifmap")
+        self.read(self._param(layer), node, self._weight(layer), "filter")
+        self.write(node, self._weight(layer), "filter")
+        opt = optimizer_state_elements(layer, self.w)
+        if opt:
+            st = self.tensor(f"opt:{layer.name}", "optimizer_state", opt, [opt])
+            self.g.add_node(f"state:{layer.name}", kind="source", order=-1)
+            self.read(f"state:{layer.name}", node, st, "ofmap")
+            self.write(node, st)
+
+    def _consumers(self, name: str) -> list[tuple[str, str]]:
+        """(consumer layer, operand) pairs of the layers that read ``name``'s output."""
+        return [(c, "a") for c, p in self.producer.items() if p == name] + \
+            [(c, "b") for c, p in self.producer_b.items() if p == name]
+
+    def _grad_sources(self, name: str) -> list[str]:
+        """The operations that produce the error of ``name``'s output: the backward_data of a
+        consumer that reads it as operand A (or as either summand of an add), the
+        backward_weight of a weight-free GEMM that reads it as operand B, or the loss."""
         out = []
-        for c in cons:
-            node = f"{c.name}/backward_data"
-            if node in self.g:
-                out.append(node)
+        for c, via in self._consumers(name):
+            phase = "backward_weight" if via == "b" and isinstance(self.layers[c], Gemm) \
+                else "backward_data"
+            if f"{c}/{phase}" in self.g:
+                out.append(f"{c}/{phase}")
         return out or ["loss"]
 
     def _param(self, layer) -> str:
@@ -178,17 +188,15 @@ class _Builder:
         e = layer.weight_elements()
         return self.tensor(f"wg:{layer.name}", "weight_gradient", e, [e])
 
-    def _check_chain(self, layer, src: str) -> None:
-        refs = [src]
-        expect = [layer.input_elements()]
-        if isinstance(layer, Gemm) and not layer.has_weights:
-            refs.append(layer.input_b or src)
-            expect = [layer.count * layer.m * layer.k, layer.count * layer.k * layer.n]
-        if len(refs) == 2 and refs[0] == refs[1]:
-            raise ConfigError("a weight-free GEMM reads operands A and B from the same layer",
+    def _check_chain(self, layer) -> None:
+        refs = [(self.producer[layer.name], layer.input_elements())]
+        if layer.name in self.producer_b:
+            refs.append((self.producer_b[layer.name], layer.operand_b_elements()))
+        if len(refs) == 2 and refs[0][0] == refs[1][0]:
+            raise ConfigError("reads operands A and B from the same layer",
                               source=self.w.name, field=f"layers.{layer.name}.input_b",
                               fix="name the layer that produces operand B with 'input_b:'")
-        for ref, want in zip(refs, expect):
+        for ref, want in refs:
             have = (self.w.layers[0].input_elements() if ref == "input"
                     else self.layers[ref].output_elements())
             if have != want:
@@ -196,6 +204,11 @@ class _Builder:
                     f"reads {have} elements per sample from {ref!r} but its shape needs {want}",
                     source=self.w.name, field=f"layers.{layer.name}",
                     fix="fix the layer's input shape or name the right producer with 'input:'")
+
+
+def _is_input(name: str) -> bool:
+    """Whether ``name`` is the workload's input (or, for independent layers, a layer's)."""
+    return name == "input" or name.startswith("input@")
 
 
 def build_graph(workload: Workload, phases: str = "training",

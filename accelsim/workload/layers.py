@@ -8,7 +8,7 @@ which counts a partial last window when the stride does not divide ``H − R``.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, NonNegativeInt, model_validator
 
@@ -29,7 +29,9 @@ class _LayerBase(BaseModel):
         description="name of the layer whose output this layer reads, or 'input' for the "
                     "workload's input; default: the previous layer")
 
-    has_weights: bool = True
+    def operand_b_elements(self) -> int | None:
+        """Elements per sample of a second activation operand (read from ``input_b``), if any."""
+        return None
 
     def output_elements(self) -> int:
         """Elements of this layer's output activation, per sample."""
@@ -90,6 +92,7 @@ class _Spatial(_LayerBase):
 class Conv2d(_Spatial):
     """2-D convolution, C input channels, K filters of C×R×S."""
     kind: Literal["conv2d"] = "conv2d"
+    has_weights: ClassVar[bool] = True  # (a field only on gemm)
     in_channels: PositiveInt
     out_channels: PositiveInt
 
@@ -106,6 +109,7 @@ class Conv2d(_Spatial):
 class DepthwiseConv2d(_Spatial):
     """Depthwise convolution: one R×S filter per channel (channel multiplier 1)."""
     kind: Literal["depthwise_conv2d"] = "depthwise_conv2d"
+    has_weights: ClassVar[bool] = True  # (a field only on gemm)
     channels: PositiveInt
 
     def input_elements(self) -> int:
@@ -123,7 +127,7 @@ class Pool(_Spatial):
     kind: Literal["pool"] = "pool"
     channels: PositiveInt
     mode: Literal["max", "avg"] = "max"
-    has_weights: bool = False
+    has_weights: ClassVar[bool] = False
 
     def input_elements(self) -> int:
         return self.channels * self.in_h * self.in_w
@@ -135,6 +139,7 @@ class Pool(_Spatial):
 class Linear(_LayerBase):
     """Fully connected layer: ``tokens`` rows per sample of ``in_features`` → ``out_features``."""
     kind: Literal["linear"] = "linear"
+    has_weights: ClassVar[bool] = True
     in_features: PositiveInt
     out_features: PositiveInt
     tokens: PositiveInt = 1
@@ -161,6 +166,7 @@ class Gemm(_LayerBase):
     k: PositiveInt
     n: PositiveInt
     count: PositiveInt = 1
+    has_weights: bool = True
     input_b: str | None = Field(
         default=None, description="weight-free GEMMs only: the layer whose output is operand B "
         "(default: the same layer as operand A)")
@@ -174,8 +180,39 @@ class Gemm(_LayerBase):
     def weight_elements(self) -> int:
         return self.count * self.k * self.n if self.has_weights else 0
 
+    def operand_b_elements(self) -> int | None:
+        return None if self.has_weights else self.count * self.k * self.n
 
-Layer = Annotated[Union[Conv2d, DepthwiseConv2d, Pool, Linear, Gemm], Field(discriminator="kind")]
+    @model_validator(mode="after")
+    def _check_b(self):
+        if self.has_weights and self.input_b is not None:
+            raise ValueError("input_b is only for weight-free GEMMs (has_weights: false)")
+        return self
+
+
+class Add(_LayerBase):
+    """Element-wise sum of two activations (a residual connection), on the vector unit.
+
+    Its backward_data hands the incoming error to both inputs (a copy of the error tensor).
+    """
+    kind: Literal["add"] = "add"
+    channels: PositiveInt
+    in_h: PositiveInt = 1
+    in_w: PositiveInt = 1
+    input_b: str = Field(description="the layer whose output is the second summand")
+    has_weights: ClassVar[bool] = False
+
+    def input_elements(self) -> int:
+        return self.channels * self.in_h * self.in_w
+
+    output_elements = input_elements
+
+    def operand_b_elements(self) -> int | None:
+        return self.input_elements()
+
+
+Layer = Annotated[Union[Conv2d, DepthwiseConv2d, Pool, Linear, Gemm, Add],
+                  Field(discriminator="kind")]
 
 
 class Formats(BaseModel):

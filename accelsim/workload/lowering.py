@@ -24,14 +24,15 @@ A depthwise conv is C independent GEMMs (``count = C``) with one filter each: fo
 A linear layer is a conv with H = W = P = Q = R = S = 1 and ``tokens`` rows per sample.
 A weight-free GEMM (attention) computes the gradients of both activation operands:
 backward_data gives dA = dC·Bᵀ (m, n, k) and backward_weight gives dB = Aᵀ·dC (k, m, n); it has
-no update. Pooling runs on the vector unit (forward and backward_data only).
+no update. Pooling and residual additions run on the vector unit (forward and backward_data
+only).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .layers import (OPTIMIZER_OPS_PER_WEIGHT, OPTIMIZER_STATE_TENSORS, Conv2d, DepthwiseConv2d,
-                     Gemm, Linear, Pool, Workload)
+from .layers import (OPTIMIZER_OPS_PER_WEIGHT, OPTIMIZER_STATE_TENSORS, Add, Conv2d,
+                     DepthwiseConv2d, Gemm, Linear, Pool, Workload)
 
 PHASES = ("forward", "backward_data", "backward_weight", "update")
 
@@ -80,7 +81,7 @@ def work_from_dict(d: dict) -> Work:
 def phases_of(layer, first: bool) -> tuple[str, ...]:
     """The training phases a layer has. The first layer has no backward_data (its input needs
     no gradient); weight-free layers have no update; pooling has no weight phases."""
-    if isinstance(layer, Pool):
+    if isinstance(layer, (Pool, Add)):
         return ("forward",) if first else ("forward", "backward_data")
     out = ["forward"]
     if not first:
@@ -126,6 +127,8 @@ def lower(layer, phase: str, workload: Workload) -> Work:
         return {"forward": GemmShape(m, k, nn, cnt),
                 "backward_data": GemmShape(m, nn, k, cnt),
                 "backward_weight": GemmShape(k, m, nn, cnt)}[phase]
+    if isinstance(layer, Add):  # forward: one add per element; backward: a copy per element
+        return VectorWork(n * layer.output_elements(), 1)
     if isinstance(layer, Pool):
         window = layer.kernel_h * layer.kernel_w
         if phase == "forward":

@@ -32,3 +32,27 @@ def test_json_round_trip_plays_back_identically(tmp_path):
     b = simulate(hw, g2).result
     assert [(r.layer, r.phase, r.total_cycles) for r in a.rows] == \
         [(r.layer, r.phase, r.total_cycles) for r in b.rows]
+
+
+def test_every_error_comes_from_the_op_that_writes_it(root):
+    """Gradients flow along the real dependencies: each error edge leaves the operation that
+    writes that error tensor, and only the network's outputs feed the loss (residual adds merge
+    the main path and the shortcut; attention's K and V get their gradients from dB = Aᵀ·dC)."""
+    from accelsim.workload.loader import load_workload
+    for name in ("resnet18", "resnet50", "mobilenetv2", "bert_base_encoder"):
+        g = build_graph(load_workload(root / f"workloads/{name}.yaml"))
+        for u, v, d in g.edges(data=True):
+            if d["kind"] == "error" and u != "loss":
+                assert d["tensor"] in {w["tensor"] for w in g.nodes[u]["writes"]}, (u, v)
+        assert len(list(g.predecessors("loss"))) == 1, name
+    g = build_graph(load_workload(root / "workloads/bert_base_encoder.yaml"))
+    assert ("attn_scores/backward_weight", "k_proj/backward_weight") in g.edges
+    assert ("attn_context/backward_weight", "v_proj/backward_weight") in g.edges
+
+
+def test_residual_add_sends_the_error_to_both_summands(root):
+    from accelsim.workload.loader import load_workload
+    g = build_graph(load_workload(root / "workloads/resnet18.yaml"))
+    writes = {w["tensor"] for w in g.nodes["layer2.0.add/backward_data"]["writes"]}
+    assert writes == {"err:layer2.0.conv2", "err:layer2.0.downsample"}
+    assert g.nodes["layer2.0.add/forward"]["unit"] == "vector"

@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from accelsim.workload.layers import Conv2d, DepthwiseConv2d, Gemm, Linear, Pool
+from accelsim.workload.layers import Add, Conv2d, DepthwiseConv2d, Gemm, Linear, Pool
 from accelsim.workload.loader import load_workload
 
 WORKLOADS = Path(__file__).resolve().parents[2] / "workloads"
 
 EXPECTED = {  # file: (layers, forward MACs at batch 1)
-    "resnet18": (23, 1_814_073_344),
-    "resnet50": (56, 4_089_184_256),
-    "mobilenetv2": (54, 300_774_272),
+    "resnet18": (31, 1_814_073_344),  # 20 conv, 2 pool, 8 add, 1 linear
+    "resnet50": (72, 4_089_184_256),  # 53 conv, 2 pool, 16 add, 1 linear
+    "mobilenetv2": (64, 300_774_272),  # 35 conv, 17 depthwise, 10 add, 1 pool, 1 linear
     "bert_base_encoder": (8, 931_135_488),
 }
 
@@ -40,7 +40,7 @@ def raw_macs(d: dict) -> int:
         return d.get("tokens", 1) * d["in_features"] * d["out_features"]
     if kind == "gemm":
         return d.get("count", 1) * d["m"] * d["k"] * d["n"]
-    assert kind == "pool"
+    assert kind in ("pool", "add")  # vector-unit layers: no MACs
     return 0
 
 
@@ -55,7 +55,7 @@ def layer_macs(layer) -> int:
         return layer.tokens * layer.in_features * layer.out_features
     if isinstance(layer, Gemm):
         return layer.count * layer.m * layer.k * layer.n
-    assert isinstance(layer, Pool)
+    assert isinstance(layer, (Pool, Add))  # vector-unit layers: no MACs
     return 0
 
 
@@ -76,6 +76,8 @@ def _shape_out(layer) -> tuple:
         return (layer.out_channels, layer.out_h, layer.out_w)
     if isinstance(layer, (DepthwiseConv2d, Pool)):
         return (layer.channels, layer.out_h, layer.out_w)
+    if isinstance(layer, Add):
+        return (layer.channels, layer.in_h, layer.in_w)
     if isinstance(layer, Linear):
         return (layer.tokens * layer.out_features,)
     return (layer.output_elements(),)
@@ -84,7 +86,7 @@ def _shape_out(layer) -> tuple:
 def _shape_in(layer) -> tuple:
     if isinstance(layer, Conv2d):
         return (layer.in_channels, layer.in_h, layer.in_w)
-    if isinstance(layer, (DepthwiseConv2d, Pool)):
+    if isinstance(layer, (DepthwiseConv2d, Pool, Add)):
         return (layer.channels, layer.in_h, layer.in_w)
     if isinstance(layer, Linear):
         return (layer.tokens * layer.in_features,)
@@ -103,6 +105,8 @@ def test_each_layer_reads_what_its_producer_writes(name):
         got, want = _shape_out(producer), _shape_in(layer)
         if len(got) != len(want):  # spatial map into a linear layer (after global pooling)
             got, want = (producer.output_elements(),), (layer.input_elements(),)
+        if isinstance(layer, Add):  # both summands have the sum's shape
+            assert _shape_out(by_name[layer.input_b]) == _shape_in(layer), layer.name
         if isinstance(layer, Gemm) and not layer.has_weights:
             # attention: operand A from 'input', operand B from 'input_b', per head
             b = by_name[layer.input_b]
@@ -120,8 +124,11 @@ def test_resnet50_is_torchvision_v15():
     assert strided == ["conv1", "layer2.0.conv2", "layer2.0.downsample", "layer3.0.conv2",
                        "layer3.0.downsample", "layer4.0.conv2", "layer4.0.downsample"]
     downsample = [c for c in convs if c.name.endswith("downsample")]
-    assert [c.input for c in downsample] == ["maxpool", "layer1.2.conv3", "layer2.3.conv3",
-                                             "layer3.5.conv3"]
+    assert [c.input for c in downsample] == ["maxpool", "layer1.2.add", "layer2.3.add",
+                                             "layer3.5.add"]
+    adds = [layer for layer in wl.layers if layer.kind == "add"]
+    assert len(adds) == 16  # one residual addition per bottleneck block
+    assert [a.input_b for a in adds[:2]] == ["layer1.0.downsample", "layer1.0.add"]
     assert wl.layers[-1].in_features == 2048 and wl.layers[-1].out_features == 1000
     assert isinstance(wl.layers[-2], Pool) and wl.layers[-2].out_h == 1
 
