@@ -49,9 +49,10 @@ class MramWritePoint(BaseModel):
     with it) and the write ``pulse_ns``. ``pulse_ns = None`` (the default) means the pulse the
     technology preset's cell was characterised with (its ``cell_write_pulse_ns``), so a point
     that only sets the voltage keeps the preset's pulse (``apply_write_point`` in
-    :mod:`accelsim.memory.technology` fills it in). Standalone, the physics (WER, cell energy, validity) needs a
-    pulse: give ``pulse_ns`` or use :meth:`resolved`. ``voltage_scale = 1`` is the preset's own
-    (nominal-current) write; the device fields below are not recorded by the presets.
+    :mod:`accelsim.memory.technology` fills it in). Standalone, the physics (WER, cell energy,
+    validity) needs a pulse: give ``pulse_ns`` or use :meth:`resolved`. ``voltage_scale = 1`` is
+    the preset's own (nominal-current) write; the device fields below are not recorded by the
+    presets.
 
     Device defaults, all from reference/notes/memory_energy.md §2.1 and §2.5 (DESIGN.md §5):
     Δ = 60, Gilbert damping α = 0.01, spin-polarisation efficiency η = 0.5, μ0·H_K = 0.5 T and
