@@ -116,7 +116,7 @@ class Dram(_Strict):
     ``ideal`` (unbounded bandwidth, zero latency)."""
     preset: str = "ddr4_3200"
     channels: PositiveInt | None = None
-    bandwidth_gbps_per_channel: PositiveFloat | None = None
+    bandwidth_gb_per_s_per_channel: PositiveFloat | None = None
     latency_ns: NonNegativeFloat | None = None
     row_bytes: PositiveInt | None = None
     banks_per_channel: PositiveInt | None = None
@@ -156,6 +156,11 @@ class HardwareConfig(_Strict):
         bnames = [b.name for b in self.scratchpad]
         if len(set(bnames)) != len(bnames):
             raise ValueError("scratchpad buffer names must be unique")
+        for sel in set(TENSOR_KINDS) | set(ROLES):
+            owners = [b.name for b in self.scratchpad if sel in b.holds]
+            if len(owners) > 1:
+                raise ValueError(f"{sel!r} is held by several buffers ({', '.join(owners)}); "
+                                 "list each tensor kind or operand role in one buffer's 'holds'")
         for kind, role in ACCESS_PAIRS:
             if self._find(kind, role) is None:
                 raise ValueError(

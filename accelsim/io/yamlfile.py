@@ -105,13 +105,13 @@ def translate(exc: ValidationError, model: type[BaseModel], source: str | None,
                            fix="valid keys here: " + ", ".join(valid) if valid else None)
     if kind == "missing":
         return ConfigError("required key is missing", source=source, field=field)
-    msg = err.get("msg", "invalid value")
+    msg = err.get("msg", "invalid value").removeprefix("Value error, ")
     value = err.get("input")
     shown = "" if isinstance(value, (dict, list)) else f" (got {value!r})"
     return ConfigError(f"{msg}{shown}", source=source, field=field)
 
 
-def _format_loc(loc: tuple, data: Any) -> str:
+def _format_loc(loc: tuple, data: Any) -> str | None:
     parts: list[str] = []
     node = data
     for part in loc:
@@ -129,4 +129,4 @@ def _format_loc(loc: tuple, data: Any) -> str:
             elif not (isinstance(node, dict) and node.get("kind") == part):
                 parts.append(("." if parts else "") + str(part))
                 node = None
-    return "".join(parts) or "<top>"
+    return "".join(parts) or None

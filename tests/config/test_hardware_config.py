@@ -22,7 +22,7 @@ def _fails(tmp_path, capsys, data) -> str:
 
 def test_partition_map_that_leaves_a_kind_without_memory(tmp_path, capsys, root):
     data = _hw(root)
-    data["scratchpad"][1]["holds"] = ["activation"]  # 'err' no longer holds errors
+    data["scratchpad"][1]["holds"] = ["ofmap"]  # 'err' now holds results, not errors
     err = _fails(tmp_path, capsys, data)
     assert "'error'" in err and "holds" in err
 
@@ -71,3 +71,10 @@ def test_config_hash_follows_the_resolved_numbers(root):
     assert hardware_from_dict(data).config_hash == a.config_hash
     data["scratchpad"][0]["technology_overrides"] = {"read_latency_ns": 0.7}
     assert hardware_from_dict(data).config_hash != a.config_hash
+
+
+def test_a_kind_held_by_two_buffers_is_an_error(tmp_path, capsys, root):
+    data = _hw(root)
+    data["scratchpad"].append(dict(data["scratchpad"][0], name="act2"))
+    err = _fails(tmp_path, capsys, data)
+    assert "'activation' is held by several buffers (act, act2)" in err
