@@ -48,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader went away (e.g. `accelsim run ... | head`)
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file the user named cannot be read or written
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"accelsim: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # an accelsim bug: one line unless debugging
         if os.environ.get("ACCELSIM_DEBUG"):
             raise

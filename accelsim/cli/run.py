@@ -49,7 +49,10 @@ def run(args) -> int:
         result.extra["accuracy"] = _accuracy(args, result)
     summ = write_run(result, args.out)
     if args.trace:
-        observers[0].write(f"{args.out}/trace.csv")
+        from pathlib import Path
+        from ..io.results import output_errors
+        with output_errors(Path(args.out)):
+            observers[0].write(f"{args.out}/trace.csv")
     print_summary(summ, args.out)
     return 0
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 from .. import __version__
 from ..api import Run
 from ..crossbar.summary import crossbar_summary
 from ..energy.pricing import price, summary_section
+from ..errors import ConfigError
 from ..memory.error_profile import build_error_profile
 from ..workload.lowering import PHASES
 
@@ -125,9 +127,8 @@ def csv_text(rows: list[dict]) -> str:
 
 
 def write_run(run: Run, out_dir: str | Path) -> dict:
-    """Write the result directory; return the summary dict."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    """Write the result directory; return the summary dict. Everything is computed (and priced)
+    before anything is written, so a failure leaves no half-written directory."""
     rows = layer_rows(run)
     summ = summary(run, rows)
     action_counts = counts(run)
@@ -137,7 +138,22 @@ def write_run(run: Run, out_dir: str | Path) -> dict:
     summ.update(summary_section(priced))
     summ["run_info"] = {"wall_seconds": run.wall_seconds}
     summ.update(run.extra)
-    (out / "layers.csv").write_text(csv_text(rows))
-    (out / "counts.json").write_text(json.dumps(action_counts, indent=1, sort_keys=True))
-    (out / "summary.json").write_text(json.dumps(summ, indent=1, sort_keys=True))
+    files = {"layers.csv": csv_text(rows),
+             "counts.json": json.dumps(action_counts, indent=1, sort_keys=True),
+             "summary.json": json.dumps(summ, indent=1, sort_keys=True)}
+    out = Path(out_dir)
+    with output_errors(out):
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            (out / name).write_text(text)
     return summ
+
+
+@contextmanager
+def output_errors(path: Path):
+    """An unwritable output path is the user's problem to fix, not an internal error."""
+    try:
+        yield
+    except OSError as exc:
+        raise ConfigError(f"cannot write results: {exc.strerror or exc}", source=str(path),
+                          fix="choose a writable directory with -o/--out") from None

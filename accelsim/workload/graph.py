@@ -233,7 +233,11 @@ def op_nodes(g: nx.DiGraph) -> list[str]:
 
 def write_graph(g: nx.DiGraph, path: str | Path) -> None:
     data = nx.node_link_data(g, edges="edges")
-    Path(path).write_text(json.dumps(data, indent=1, sort_keys=True))
+    try:
+        Path(path).write_text(json.dumps(data, indent=1, sort_keys=True))
+    except OSError as exc:
+        raise ConfigError(f"cannot write the graph: {exc.strerror or exc}", source=str(path),
+                          fix="choose a writable path with -o") from None
 
 
 def read_graph(path: str | Path) -> nx.DiGraph:
