@@ -29,7 +29,7 @@ class DramChannels:
         n = preset.channels if preset else 1
         self.free_at = np.zeros(n, dtype=np.float64)  # in cycles
         if preset:
-            self.cycles_per_byte = clock_ghz / preset.bandwidth_gbps_per_channel
+            self.cycles_per_byte = clock_ghz / preset.bandwidth_gb_per_s_per_channel
             self.activation_cycles = preset.t_rc_ns / preset.banks_per_channel * clock_ghz
             self.latency_cycles = preset.latency_ns * clock_ghz
 

@@ -14,7 +14,7 @@ from ..registry import Registry
 class DramPreset:
     name: str
     channels: int
-    bandwidth_gbps_per_channel: float  # GB/s (1e9 bytes/s)
+    bandwidth_gb_per_s_per_channel: float  # GB/s (1e9 bytes/s)
     latency_ns: float                  # idle read latency, tRCD + tCL (+ controller assumption)
     row_bytes: int                     # bytes opened by one activation, per channel
     banks_per_channel: int

@@ -66,7 +66,7 @@ def test_reference_user_configs_map_bandwidth(name, words):
     hw = load_hardware(CONFIGS / f"{name}.cfg")
     dram = hw.dram.resolved()
     assert hw.dram.preset == "ddr4_3200"
-    assert (dram.channels, dram.bandwidth_gbps_per_channel) == (1, float(words))
+    assert (dram.channels, dram.bandwidth_gb_per_s_per_channel) == (1, float(words))
     assert (dram.latency_ns, dram.t_rc_ns) == (1.0, 0.0)
 
 
@@ -104,7 +104,7 @@ def test_v1_key_spelling_and_quoted_name(tmp_path):
 
 def test_user_mode_takes_first_bandwidth(tmp_path):
     text = MINIMAL.replace("CALC", "USER").replace("Bandwidth: 10", "Bandwidth: 20, 10")
-    assert load_scalesim_cfg(write(tmp_path, text)).dram.bandwidth_gbps_per_channel == 20.0
+    assert load_scalesim_cfg(write(tmp_path, text)).dram.bandwidth_gb_per_s_per_channel == 20.0
 
 
 def test_user_mode_needs_bandwidth(tmp_path):
