@@ -63,7 +63,7 @@ class WriteSetting:
     def point(self) -> MramWritePoint | None:
         """None at the nominal point: the preset as characterised (NVSim sample cell)."""
         nominal = MramWritePoint()
-        if (self.voltage_scale, self.pulse_ns) == (nominal.voltage_scale, nominal.pulse_ns):
+        if (self.voltage_scale, self.pulse_ns) == (nominal.voltage_scale, nominal.nominal_pulse_ns):
             return None
         return MramWritePoint(voltage_scale=self.voltage_scale, pulse_ns=self.pulse_ns)
 
