@@ -35,6 +35,9 @@ class Experiment:
             raise ConfigError(f"epochs must be at least 1, got {epochs}", source="--epochs")
         if not (lr > 0 and math.isfinite(lr)):
             raise ConfigError(f"learning rate must be positive, got {lr}", source="--lr")
+        if crossbar_lr is not None and not (crossbar_lr > 0 and math.isfinite(crossbar_lr)):
+            raise ConfigError(f"crossbar learning rate must be positive, got {crossbar_lr}",
+                              source="--crossbar-lr")
         self.workload, self.source = load_network_workload(network)
         if self.workload.optimizer == "adam":
             raise ConfigError("optimizer 'adam' is not modelled by the functional model",

@@ -121,3 +121,10 @@ def test_seed_0_and_the_defaults_reach_the_experiment():
     args = argparse.Namespace(network="mlp", epochs=None, lr=None, crossbar_lr=None)
     config = _experiment(args, seed=0).config
     assert (config.epochs, config.lr, config.seed) == (DEFAULT_EPOCHS, DEFAULT_LR, 0)
+
+
+def test_non_positive_crossbar_learning_rate_is_an_error(capsys):
+    from accelsim.cli import main
+    assert main(["accuracy", "--crossbar", "ag-a-si", "--crossbar-lr", "0", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "--crossbar-lr" in err and "Traceback" not in err
