@@ -38,7 +38,7 @@ def register(subparsers) -> None:
     d.add_argument("--iso", choices=("capacity", "area"), required=True)
     d.add_argument("--technology", help="target STT-MRAM preset (default: stt_mram_<node>nm)")
     d.add_argument("--voltage-scale", type=float, help="MRAM write voltage scale (default 1)")
-    d.add_argument("--pulse-ns", type=float, help="MRAM write pulse in ns (default 10)")
+    d.add_argument("--pulse-ns", type=float, help="MRAM write pulse in ns (default: the technology preset's own pulse)")
     d.add_argument("--buffers", help="comma-separated buffers to convert (default: all SRAM "
                                      "buffers); the others keep their technology")
     d.add_argument("--name", help="name of the derived config")
