@@ -183,6 +183,11 @@ def regress(suite_dir: str | Path, baseline: str | Path, update: bool = False, j
                 report.results.append(CaseResult(case, "no-baseline"))
             else:
                 report.results.append(CaseResult(case, "fail" if cmp.regressed else "pass", cmp))
+    # a suite tolerance that matches no compared metric of any case is a typo, not a rule
+    compared = set().union(*(r.comparison.metrics for r in report.results if r.comparison))
+    Tolerances(tol.rel, tol.abs, tol.rel_default,
+               options=(f"{SUITE_FILE}: tolerances.rel", f"{SUITE_FILE}: tolerances.abs")
+               ).check_matched(compared)
     names = {c.name for c in cases}
     if baseline.is_dir():
         for d in sorted(baseline.iterdir()):
