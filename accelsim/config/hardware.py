@@ -44,6 +44,10 @@ class SystolicArray(_Strict):
     rows: PositiveInt
     cols: PositiveInt
     dataflow: Dataflow
+    fold_overlap: bool = Field(
+        default=False,
+        description="overlap each fold's fill and drain with its neighbours' (double-buffered PE "
+                    "registers); the default, no overlap, matches SCALE-Sim")
 
 
 class VectorUnit(_Strict):

@@ -95,6 +95,9 @@ class SystolicUnit:
         # a fetch moves the tensor's share of the operand tile, the unrolling happens on chip
         dense = (_Density(a.elements, work.count * work.m * work.k),
                  _Density(b.elements, work.count * work.k * work.n))
+        overlap = self.cfg.fold_overlap
+        # cycles a fold adds on top of its T streaming cycles
+        extra = mp.overlapped_fold_cycles - mp.t if overlap else mp.fold_overhead_cycles
         segments = []
         n_chunks = -(-mp.t // t_chunk)
         sizes = [size for size, n in split(mp.t, n_chunks) for _ in range(n)]
@@ -105,15 +108,18 @@ class SystolicUnit:
                 key = (i == 0, i == n_chunks - 1, t)
                 if key not in memo:
                     memo[key] = self._step(mp, g, t, key[0], key[1], a, b, c, word_bytes,
-                                           dense)
+                                           dense, extra)
                 steps.append(memo[key])
             segments.append(Segment(tuple(steps), g.count * work.count))
+        if overlap:  # the fill and drain of the array that no neighbouring fold hides
+            tail = mp.cycles_per_fold - mp.overlapped_fold_cycles
+            segments.append(Segment((StepBuilder(word_bytes).build(tail),)))
+        compute = mp.overlapped_cycles(work.count) if overlap else mp.compute_cycles * work.count
         acc = {k: v * work.count for k, v in mp.array_access_elements().items()}
-        return Plan(segments, mp.compute_cycles * work.count, mp.rows * mp.cols, work.macs,
-                    array_elements=acc)
+        return Plan(segments, compute, mp.rows * mp.cols, work.macs, array_elements=acc)
 
     @staticmethod
-    def _step(mp, g, t, first, last, a, b, c, word_bytes, dense):
+    def _step(mp, g, t, first, last, a, b, c, word_bytes, dense, extra):
         df, ru, cu = mp.dataflow, g.rows_used, g.cols_used
         sb = StepBuilder(word_bytes)
         # first touch of A (os/ws stream it along col fold 0), B (os: row fold 0), stationary tiles
@@ -139,7 +145,7 @@ class SystolicUnit:
         # results leave for DRAM as they are produced (stream: partial sums too), or once final
         if c.mode == "stream" or (c.mode == "writeback" and (df == "os" or g.last_row_fold)):
             sb.drain(c, c_el)
-        return sb.build(t + (mp.fold_overhead_cycles if first else 0))
+        return sb.build(t + (extra if first else 0))
 
 
 @UNIT_KINDS.register("vector")

@@ -64,6 +64,19 @@ class SystolicMapping:
         return self.folds * self.cycles_per_fold
 
     @property
+    def overlapped_fold_cycles(self) -> int:
+        """Cycles per fold when consecutive folds overlap (double-buffered PE registers): the
+        next fold's operands enter as soon as the previous fold's have, so a fold costs its T
+        streaming cycles — and, for ws/is, at least the R cycles that preload its stationary
+        tile behind the previous fold."""
+        return self.t if self.dataflow == "os" else max(self.t, self.rows)
+
+    def overlapped_cycles(self, gemms: int = 1) -> int:
+        """Stall-free cycles of ``gemms`` back-to-back GEMMs with overlapped folds: one whole
+        fold (fill, stream, drain), and every further fold at the overlapped rate."""
+        return self.cycles_per_fold + (gemms * self.folds - 1) * self.overlapped_fold_cycles
+
+    @property
     def fold_overhead_cycles(self) -> int:
         """Fill and drain cycles of a fold on top of its T streaming cycles."""
         return self.cycles_per_fold - self.t

@@ -78,3 +78,25 @@ def test_stepped_pipeline_on_ideal_memory_equals_the_closed_form(df):
         assert row.bank_conflict_stall_cycles == row.dram_stall_cycles == 0
         assert row.total_cycles == row.compute_cycles + row.dependency_stall_cycles
     assert run.result.total_cycles == simulate(hw, g).result.total_cycles
+
+
+@pytest.mark.parametrize("df", ["os", "ws", "is"])
+def test_fold_overlap_rows_equal_the_overlapped_closed_form(df):
+    from accelsim.timing.systolic import map_gemm
+    from accelsim.workload.lowering import lower
+    wl = small_cnn()
+    hw = machine(4, 4, df, ideal=True)
+    hw = hw.model_copy(update={"arrays": [hw.arrays[0].model_copy(update={"fold_overlap": True})]})
+    layers = {layer.name: layer for layer in wl.layers}
+    from accelsim.engine.observers import StepTrace
+    run = simulate(hw, build_graph(wl, "forward"))
+    stepped = simulate(hw, build_graph(wl, "forward"), observers=[StepTrace()])
+    assert [r.total_cycles for r in stepped.result.rows] == [r.total_cycles for r in run.result.rows]
+    for row in run.result.rows:
+        if row.unit == "array0":
+            work = lower(layers[row.layer], row.phase, wl)
+            mp = map_gemm(df, 4, 4, work.m, work.k, work.n)
+            assert row.compute_cycles == mp.overlapped_cycles(work.count)
+            assert row.total_cycles == row.compute_cycles + row.dependency_stall_cycles
+            if mp.folds * work.count > 1:
+                assert row.compute_cycles < mp.compute_cycles * work.count

@@ -2,7 +2,7 @@
 from math import ceil
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from accelsim.timing.systolic import map_gemm
 
@@ -51,3 +51,18 @@ def test_last_row_fold_marks_exactly_one_row_fold_per_column_fold(df, R, C, M, K
     assert sum(g.count for g in groups if g.last_row_fold) == mp.col_folds
     both = sum(g.count for g in groups if g.last_row_fold and g.first_row_fold)
     assert both == (mp.col_folds if mp.row_folds == 1 else 0)
+
+
+@pytest.mark.parametrize("df", ["os", "ws", "is"])
+@given(R=st.integers(2, 16), C=st.integers(2, 16), M=st.integers(1, 80), K=st.integers(1, 80),
+       N=st.integers(1, 80))
+@settings(max_examples=25, deadline=None)
+def test_fold_overlap_closed_form(df, R, C, M, K, N):
+    """With overlapped folds a GEMM costs one whole fold plus T (ws/is: max(T, R), the preload
+    of the next stationary tile) per further fold; a single fold costs exactly the closed form."""
+    mp = map_gemm(df, R, C, M, K, N)
+    per = mp.t if df == "os" else max(mp.t, R)
+    assert mp.overlapped_cycles() == mp.cycles_per_fold + (mp.folds - 1) * per
+    assert mp.overlapped_cycles() <= mp.compute_cycles
+    if mp.folds == 1:
+        assert mp.overlapped_cycles() == mp.compute_cycles
