@@ -91,20 +91,18 @@ class Simulator:
 
     # -- set-up ------------------------------------------------------------------------------
     def _assign_units(self) -> dict[str, object]:
-        """Crossbar-mapped layers go to their tiles; otherwise each operation goes to the first
-        unit kind that accepts it, and among several systolic arrays layer i goes to array
-        i mod n (all phases of a layer on one array)."""
-        arrays = [u for u in self.units if u.kind == "array"]
+        """The pool of units each operation may run on: a crossbar-mapped layer's own tiles;
+        otherwise every unit of the first kind that accepts it (all systolic arrays share
+        one pool of GEMMs, and whichever array is free takes the next ready one)."""
         out = {}
         for op in self.ops:
             node = self.g.nodes[op]
             tiles = self.crossbar.unit_for(node) if self.crossbar else None
             if tiles is not None:
-                out[op] = tiles
-            elif arrays[0].accepts(node):
-                out[op] = arrays[node.get("layer_index", 0) % len(arrays)]
+                out[op] = (tiles,)
             else:
-                out[op] = next(u for u in self.units if u.accepts(node))
+                kind = next(u.kind for u in self.units if u.accepts(node))
+                out[op] = tuple(u for u in self.units if u.kind == kind)
         return out
 
     def _pred_ops(self, op: str) -> list[str]:
@@ -177,15 +175,18 @@ class Simulator:
         program order, whose producers are done (so a weight update never holds up pooling on
         the critical path); if none is ready it waits for the next producer to finish."""
         env = self.env
+        pending = ops  # shared with the other units of the same pool
         preds = {op: [self.done[p] for p in self._pred_ops(op)] for op in ops}
-        pending = list(ops)
         while pending:
             start = int(env.now)
-            while True:
+            op = None
+            while pending:
                 op = next((o for o in pending if all(e.processed for e in preds[o])), None)
                 if op is not None:
                     break
                 yield env.any_of([e for o in pending for e in preds[o] if not e.processed])
+            if op is None:  # another unit of the pool took the last operations
+                return
             pending.remove(op)
             node = self.g.nodes[op]
             row = OpRow(node["layer"], node["phase"], unit.name, node["order"],
@@ -283,12 +284,11 @@ class Simulator:
         row.bank_conflict_stall_cycles = int(bank_stall)
 
     def run(self) -> SimResult:
-        by_unit: dict[int, list[str]] = {}
+        pools: dict[tuple, list[str]] = {}
         for op in self.ops:
-            by_unit.setdefault(id(self.assign[op]), []).append(op)
-        for unit in self.units:
-            ops = by_unit.get(id(unit))
-            if ops:
+            pools.setdefault(self.assign[op], []).append(op)
+        for units, ops in pools.items():
+            for unit in units:  # the units of a pool share one list of pending operations
                 self.env.process(self._unit_process(unit, ops))
         self.env.run()
         missing = [op for op in self.ops if op not in self.rows]
