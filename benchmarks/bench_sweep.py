@@ -22,13 +22,7 @@ import yaml
 from accelsim.sweep import run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
-TINY_HW = {
-    "name": "tiny", "arrays": [{"name": "array0", "rows": 8, "cols": 8, "dataflow": "ws"}],
-    "vector_unit": {"lanes": 8},
-    "scratchpad": [{"name": "buf", "capacity_bytes": 65536, "banks": 4, "word_bytes": 8,
-                    "holds": ["ifmap", "filter", "ofmap"]}],
-    "dram": {"preset": "ddr4_3200"},
-}
+TINY_HW = yaml.safe_load((ROOT / "hw_configs/tiny8_ws.yaml").read_text())
 
 
 def write_sweep(tmp: Path, points: int) -> Path:

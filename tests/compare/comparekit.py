@@ -5,18 +5,14 @@ import csv
 import shutil
 from pathlib import Path
 
+import yaml
+
 from accelsim.api import load_graph, simulate
 from accelsim.config.loader import hardware_from_dict
 from accelsim.io.results import write_run
 
 ROOT = Path(__file__).resolve().parents[2]
-TINY_HW = {
-    "name": "tiny", "arrays": [{"name": "array0", "rows": 8, "cols": 8, "dataflow": "ws"}],
-    "vector_unit": {"lanes": 8},
-    "scratchpad": [{"name": "buf", "capacity_bytes": 65536, "banks": 4, "word_bytes": 8,
-                    "holds": ["ifmap", "filter", "ofmap"]}],
-    "dram": {"preset": "ddr4_3200"},
-}
+TINY_HW = yaml.safe_load((ROOT / "hw_configs/tiny8_ws.yaml").read_text())
 
 
 def make_run(out: Path, workload: str = "digits_cnn", **hw_changes) -> Path:
