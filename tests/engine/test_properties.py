@@ -30,7 +30,11 @@ def cases(draw):
     hw = machine(rows, cols, df, tech=tech, ideal=ideal, banks=draw(st.integers(1, 4)),
                  capacity=draw(st.sampled_from([16384, 65536])),
                  dram=draw(st.sampled_from(["ddr4_3200", "hbm2"])))
-    return hw, wl
+    overlap = draw(st.booleans())
+    n_arrays = draw(st.integers(1, 2))
+    arrays = [hw.arrays[0].model_copy(update={"name": f"array{i}", "fold_overlap": overlap})
+              for i in range(n_arrays)]
+    return hw.model_copy(update={"arrays": arrays}), wl
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -45,9 +49,11 @@ def test_invariants_hold(case):
         assert row.total_cycles >= row.compute_cycles
         assert row.total_cycles - row.compute_cycles == row.bank_conflict_stall_cycles + \
             row.dram_stall_cycles + row.dependency_stall_cycles
-        if row.unit == "array0":
+        if row.unit.startswith("array"):
             mp = map_gemm(arr.dataflow, arr.rows, arr.cols, work.m, work.k, work.n)
-            assert row.compute_cycles == mp.compute_cycles * work.count
+            expect = mp.overlapped_cycles(work.count) if arr.fold_overlap else \
+                mp.compute_cycles * work.count
+            assert row.compute_cycles == expect
             assert row.macs == work.m * work.k * work.n * work.count
         if hw.ideal_scratchpad:
             assert row.bank_conflict_stall_cycles == 0
