@@ -11,8 +11,8 @@ from .. import __version__
 from ..errors import AccelsimError
 
 #: sub-command modules, in help order
-COMMANDS = ("run", "graph", "validate", "energy", "study", "crossbar_compare", "accuracy",
-            "sweep", "compare", "regress", "plot")
+COMMANDS = ("run", "graph", "validate", "energy", "derive", "study", "crossbar_compare",
+            "accuracy", "sweep", "compare", "regress", "plot")
 
 
 def build_parser() -> argparse.ArgumentParser:
