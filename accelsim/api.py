@@ -9,13 +9,13 @@ from pathlib import Path
 
 import networkx as nx
 
-from . import __version__
-from .config.hardware import HardwareConfig
-from .config.loader import load_hardware
-from .engine.simulator import SimResult, Simulator
-from .errors import ConfigError
-from .workload.graph import GRAPH_SCHEMA, build_graph, read_graph
-from .workload.loader import load_workload
+from accelsim import __version__
+from accelsim.config.hardware import HardwareConfig
+from accelsim.config.loader import load_hardware
+from accelsim.engine.simulator import SimResult, Simulator
+from accelsim.errors import ConfigError
+from accelsim.workload.graph import GRAPH_SCHEMA, build_graph, read_graph
+from accelsim.workload.loader import load_workload
 
 
 @dataclass

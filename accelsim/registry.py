@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Callable, Generic, TypeVar
 
-from .errors import ConfigError
+from accelsim.errors import ConfigError
 
 T = TypeVar("T")
 

@@ -19,9 +19,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt, PositiveInt
 
-from .compare import DEFAULT_METRICS, Comparison, Tolerances, compare_paths
-from .errors import AccelsimError, ConfigError
-from .io.yamlfile import load_yaml, validate
+from accelsim.compare import DEFAULT_METRICS, Comparison, Tolerances, compare_paths
+from accelsim.errors import AccelsimError, ConfigError
+from accelsim.io.yamlfile import load_yaml, validate
 
 SUITE_FILE = "suite.yaml"
 RUN_FILES = ("summary.json", "layers.csv", "counts.json")
@@ -116,9 +116,9 @@ def load_suite(suite_dir: Path) -> tuple[Suite, list[Case]]:
 
 def run_case(suite_dir: Path, case: Case, out_dir: Path) -> str | None:
     """Simulate one case into ``out_dir``; the error message if it failed."""
-    from .api import load_graph, simulate
-    from .config.loader import load_hardware
-    from .io.results import write_run
+    from accelsim.api import load_graph, simulate
+    from accelsim.config.loader import load_hardware
+    from accelsim.io.results import write_run
     try:
         hw = load_hardware(suite_dir / case.config)
         graph = load_graph(suite_dir / case.workload, case.phases, case.batch)

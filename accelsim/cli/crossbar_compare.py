@@ -42,10 +42,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..errors import ConfigError
-    from ..workload.graph import build_graph
-    from ..workload.layers import Workload
-    from ..workload.loader import load_workload
+    from accelsim.errors import ConfigError
+    from accelsim.workload.graph import build_graph
+    from accelsim.workload.layers import Workload
+    from accelsim.workload.loader import load_workload
 
     workload = (load_workload(args.workload) if args.workload
                 else Workload.model_validate(DEFAULT_WORKLOAD))
@@ -68,11 +68,11 @@ def run(args) -> int:
 
 def measure(path: str, graph) -> dict:
     """Latency, energy and MACs of one training step on the machine in ``path``."""
-    from ..api import simulate
-    from ..config.loader import load_hardware
-    from ..crossbar.summary import crossbar_summary
-    from ..energy.pricing import price
-    from ..io.results import counts
+    from accelsim.api import simulate
+    from accelsim.config.loader import load_hardware
+    from accelsim.crossbar.summary import crossbar_summary
+    from accelsim.energy.pricing import price
+    from accelsim.io.results import counts
 
     hw = load_hardware(path)
     run = simulate(hw, graph, hw_source=path)

@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..config.derive import derive_mram, to_yaml
-from ..config.loader import load_hardware
-from ..errors import ConfigError
-from ..memory.mram_write import MramWritePoint
+from accelsim.config.derive import derive_mram, to_yaml
+from accelsim.config.loader import load_hardware
+from accelsim.errors import ConfigError
+from accelsim.memory.mram_write import MramWritePoint
 
 
 def register(subparsers) -> None:

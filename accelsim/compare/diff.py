@@ -11,9 +11,9 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field
 
-from ..errors import ConfigError
-from .sources import STEP, Case, load
-from .tolerance import Tolerance, Tolerances
+from accelsim.errors import ConfigError
+from accelsim.compare.sources import STEP, Case, load
+from accelsim.compare.tolerance import Tolerance, Tolerances
 
 DEFAULT_METRICS = ("*_cycles", "*_energy_pj")
 

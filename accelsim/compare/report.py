@@ -1,7 +1,7 @@
 """The text report of a comparison: what moved, by how much, against which tolerance."""
 from __future__ import annotations
 
-from .diff import Change, Comparison
+from accelsim.compare.diff import Change, Comparison
 
 
 def _num(v) -> str:

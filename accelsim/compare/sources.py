@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
-from ..sweep.store import SweepStore, is_store
-from ..sweep.worker import parse_value
+from accelsim.errors import ConfigError
+from accelsim.sweep.store import SweepStore, is_store
+from accelsim.sweep.worker import parse_value
 
 STEP = "(step)"
 

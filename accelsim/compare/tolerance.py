@@ -12,7 +12,7 @@ import fnmatch
 import math
 from dataclasses import dataclass
 
-from ..errors import ConfigError
+from accelsim.errors import ConfigError
 
 DEFAULT_REL = 1e-9
 #: metric names an error about an unmatched tolerance glob lists

@@ -19,11 +19,11 @@ from typing import Literal
 
 import yaml
 
-from ..energy.area import buffer_area_mm2
-from ..errors import ConfigError
-from ..memory.mram_write import MramWritePoint
-from ..memory.technology import TECHNOLOGIES, counterpart, resolve_technology
-from .hardware import HardwareConfig
+from accelsim.energy.area import buffer_area_mm2
+from accelsim.errors import ConfigError
+from accelsim.memory.mram_write import MramWritePoint
+from accelsim.memory.technology import TECHNOLOGIES, counterpart, resolve_technology
+from accelsim.config.hardware import HardwareConfig
 
 Iso = Literal["capacity", "area"]
 

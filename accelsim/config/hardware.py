@@ -17,11 +17,11 @@ from typing import Literal
 from pydantic import (BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, NonNegativeFloat,
                       model_validator)
 
-from ..crossbar.config import CrossbarConfig
-from ..formats import TENSOR_KINDS
-from ..memory.dram_presets import DRAM_PRESETS, DramPreset
-from ..memory.mram_write import MramWritePoint
-from ..memory.technology import MemoryTechnology, resolve_technology
+from accelsim.crossbar.config import CrossbarConfig
+from accelsim.formats import TENSOR_KINDS
+from accelsim.memory.dram_presets import DRAM_PRESETS, DramPreset
+from accelsim.memory.mram_write import MramWritePoint
+from accelsim.memory.technology import MemoryTechnology, resolve_technology
 
 Dataflow = Literal["os", "ws", "is"]
 ROLES = ("ifmap", "filter", "ofmap")

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ConfigError
-from ..io.yamlfile import load_yaml, validate
-from .hardware import HardwareConfig
+from accelsim.errors import ConfigError
+from accelsim.io.yamlfile import load_yaml, validate
+from accelsim.config.hardware import HardwareConfig
 
 
 def load_hardware(path: str | Path) -> HardwareConfig:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".cfg":
-        from .scalesim_cfg import load_scalesim_cfg
+        from accelsim.config.scalesim_cfg import load_scalesim_cfg
         return load_scalesim_cfg(p)
     if suffix not in (".yaml", ".yml"):
         raise ConfigError(f"unknown hardware config type {suffix or '(none)'!r}", source=str(path),
@@ -32,7 +32,7 @@ def hardware_from_dict(data: dict, source: str | None = None) -> HardwareConfig:
 def check_priceable(hw: HardwareConfig, source: str | None = None) -> None:
     """Fail now, not after simulating, if the default energy table cannot price this machine
     (e.g. a technology node without a scaling factor): price one of every action it has."""
-    from ..energy.pricing import price
+    from accelsim.energy.pricing import price
     actions: dict = {"mac": {"bf16": 1}, "vector": {"fp32_ops": 1}}
     actions.update({f"buffer.{b.name}": {"read_words": 1, "write_words": 1}
                     for b in hw.scratchpad})

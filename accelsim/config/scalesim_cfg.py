@@ -33,9 +33,9 @@ from __future__ import annotations
 import configparser
 from pathlib import Path
 
-from ..errors import ConfigError
-from ..io.yamlfile import read_text
-from .hardware import Buffer, Dram, HardwareConfig, SystolicArray
+from accelsim.errors import ConfigError
+from accelsim.io.yamlfile import read_text
+from accelsim.config.hardware import Buffer, Dram, HardwareConfig, SystolicArray
 
 #: keys accelsim understands, per section (lower case, as configparser stores them); the value says
 #: whether the key is used (True) or accepted and ignored (False).

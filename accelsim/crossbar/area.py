@@ -10,7 +10,7 @@ vector-unit models).
 """
 from __future__ import annotations
 
-from .config import CrossbarConfig
+from accelsim.crossbar.config import CrossbarConfig
 
 
 def tile_area_um2(cfg: CrossbarConfig, node_nm: int) -> dict[str, float]:

@@ -37,10 +37,10 @@ from pydantic import (BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, 
                       model_validator)
 from pydantic_core.core_schema import ValidationInfo
 
-from ..errors import ConfigError
-from ..io.yamlfile import validate
-from ..functional.devices import DEVICES, CrossbarDevice, resolve_device
-from .presets import DEFAULT_PRESET, TILE_PRESETS, TilePreset
+from accelsim.errors import ConfigError
+from accelsim.io.yamlfile import validate
+from accelsim.functional.devices import DEVICES, CrossbarDevice, resolve_device
+from accelsim.crossbar.presets import DEFAULT_PRESET, TILE_PRESETS, TilePreset
 
 #: device parameters that the tile fields set (the error profile passes the tile's values)
 TILE_OWNED_PARAMETERS = ("adc_bits", "dac_bits", "rows_per_tile", "cols_per_tile")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .config import CrossbarConfig
-from .kernels import COUNT_KEYS, KernelCost
+from accelsim.crossbar.config import CrossbarConfig
+from accelsim.crossbar.kernels import COUNT_KEYS, KernelCost
 
 
 def error_profile_section(cfg: CrossbarConfig, costs: Iterable[KernelCost]) -> dict:

@@ -33,9 +33,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..timebase import ns_to_cycles
-from .config import CrossbarConfig
-from .mapping import TileMapping
+from accelsim.timebase import ns_to_cycles
+from accelsim.crossbar.config import CrossbarConfig
+from accelsim.crossbar.mapping import TileMapping
 
 COUNT_KEYS = ("adc_conversions", "dac_drives", "cell_reads", "write_pulses", "shift_adds",
               "digital_accumulations")

@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import ConfigError
-from ..workload.layers import Conv2d, DepthwiseConv2d, Gemm, Linear, Workload
-from .config import CrossbarConfig
+from accelsim.errors import ConfigError
+from accelsim.workload.layers import Conv2d, DepthwiseConv2d, Gemm, Linear, Workload
+from accelsim.crossbar.config import CrossbarConfig
 
 
 def _ceil_div(a: int, b: int) -> int:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from ..registry import Registry
+from accelsim.registry import Registry
 
 
 @dataclass(frozen=True)

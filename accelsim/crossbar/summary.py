@@ -1,10 +1,10 @@
 """The run summary's ``crossbar`` section."""
 from __future__ import annotations
 
-from ..config.hardware import HardwareConfig
-from .area import area_report
-from .error_profile import error_profile_section
-from .unit import CrossbarMachine
+from accelsim.config.hardware import HardwareConfig
+from accelsim.crossbar.area import area_report
+from accelsim.crossbar.error_profile import error_profile_section
+from accelsim.crossbar.unit import CrossbarMachine
 
 
 def crossbar_summary(machine: CrossbarMachine, hw: "HardwareConfig") -> dict:

@@ -27,13 +27,13 @@ import math
 import networkx as nx
 from pydantic import TypeAdapter
 
-from ..engine.plan import Operand, Plan, Segment, chunked_steps
-from ..engine.units import UNIT_KINDS
-from ..workload.graph import op_nodes
-from ..workload.layers import Layer
-from .config import CrossbarConfig
-from .kernels import KernelCost, backward_mvm, forward_vmm, outer_product_update, program_weights
-from .mapping import CrossbarPlan, TileMapping, WeightMatrix, plan_layers, weight_matrix
+from accelsim.engine.plan import Operand, Plan, Segment, chunked_steps
+from accelsim.engine.units import UNIT_KINDS
+from accelsim.workload.graph import op_nodes
+from accelsim.workload.layers import Layer
+from accelsim.crossbar.config import CrossbarConfig
+from accelsim.crossbar.kernels import KernelCost, backward_mvm, forward_vmm, outer_product_update, program_weights
+from accelsim.crossbar.mapping import CrossbarPlan, TileMapping, WeightMatrix, plan_layers, weight_matrix
 
 KERNEL_OF_PHASE = {"forward": forward_vmm, "backward_data": backward_mvm,
                    "backward_weight": outer_product_update}

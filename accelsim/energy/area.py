@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from .prices import PriceList
+from accelsim.energy.prices import PriceList
 
 NOT_MODELLED = ("systolic arrays (no cited PE area in reference/notes)",
                 "vector unit (no cited area in reference/notes)", "DRAM (off chip)")

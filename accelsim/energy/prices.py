@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import ConfigError
-from .table import Entry, EnergyTable
+from accelsim.errors import ConfigError
+from accelsim.energy.table import Entry, EnergyTable
 
 #: format → (multiply entry, accumulate-add entry, operand bits, accumulator bits)
 MAC_COMPOSITION = {

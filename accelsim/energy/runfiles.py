@@ -14,8 +14,8 @@ import json
 import os
 from pathlib import Path
 
-from ..errors import ConfigError
-from .pricing import summary_section
+from accelsim.errors import ConfigError
+from accelsim.energy.pricing import summary_section
 
 ENERGY_SUFFIX = "_energy_pj"
 

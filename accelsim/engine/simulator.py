@@ -21,16 +21,16 @@ from dataclasses import dataclass
 import networkx as nx
 import simpy
 
-from ..config.hardware import HardwareConfig
-from ..crossbar.unit import CrossbarMachine
-from ..formats import BYTES_PER_ELEMENT
-from ..memory.banks import ScratchpadBuffer
-from ..memory.dram import DramChannels
-from ..memory.residency import INF, Residency
-from ..workload.graph import op_nodes
-from .plan import Operand, Plan, Segment, StepBuilder
-from .rows import OpRow
-from .units import SystolicUnit, VectorUnitModel
+from accelsim.config.hardware import HardwareConfig
+from accelsim.crossbar.unit import CrossbarMachine
+from accelsim.formats import BYTES_PER_ELEMENT
+from accelsim.memory.banks import ScratchpadBuffer
+from accelsim.memory.dram import DramChannels
+from accelsim.memory.residency import INF, Residency
+from accelsim.workload.graph import op_nodes
+from accelsim.engine.plan import Operand, Plan, Segment, StepBuilder
+from accelsim.engine.rows import OpRow
+from accelsim.engine.units import SystolicUnit, VectorUnitModel
 
 
 class CountingEnvironment(simpy.Environment):

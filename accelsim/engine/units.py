@@ -14,12 +14,12 @@ Units register in :data:`UNIT_KINDS` under the name used in configs.
 """
 from __future__ import annotations
 
-from ..config.hardware import Buffer, SystolicArray
-from ..errors import ConfigError
-from ..registry import Registry
-from ..timing.systolic import map_gemm
-from ..workload.lowering import GemmShape, VectorWork, work_from_dict
-from .plan import (Operand, Plan, Segment, StepBuilder, chunked_steps, compress, split)
+from accelsim.config.hardware import Buffer, SystolicArray
+from accelsim.errors import ConfigError
+from accelsim.registry import Registry
+from accelsim.timing.systolic import map_gemm
+from accelsim.workload.lowering import GemmShape, VectorWork, work_from_dict
+from accelsim.engine.plan import (Operand, Plan, Segment, StepBuilder, chunked_steps, compress, split)
 
 UNIT_KINDS: Registry[type] = Registry("compute unit kind")
 

@@ -10,14 +10,14 @@ import math
 from dataclasses import replace
 from typing import Any
 
-from .. import __version__
-from ..errors import ConfigError
-from ..formats import TENSOR_KINDS
-from .dataset import load_digits_split
-from .devices import CrossbarDevice, resolve_device
-from .error_profile import CrossbarSpec, ErrorSpec, spec_from_profile
-from .trainer import History, TrainConfig, train
-from .workload_network import load_network_workload, plan_network
+from accelsim import __version__
+from accelsim.errors import ConfigError
+from accelsim.formats import TENSOR_KINDS
+from accelsim.functional.dataset import load_digits_split
+from accelsim.functional.devices import CrossbarDevice, resolve_device
+from accelsim.functional.error_profile import CrossbarSpec, ErrorSpec, spec_from_profile
+from accelsim.functional.trainer import History, TrainConfig, train
+from accelsim.functional.workload_network import load_network_workload, plan_network
 
 SCHEMA = "accelsim.accuracy/1"
 DEFAULT_EPOCHS = 10

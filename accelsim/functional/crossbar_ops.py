@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .devices import CrossbarDevice, conductance, curve_a, pulse_position
+from accelsim.functional.devices import CrossbarDevice, conductance, curve_a, pulse_position
 
 
 class IdealCrossbar:

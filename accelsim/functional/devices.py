@@ -31,8 +31,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..errors import ConfigError
-from ..registry import Registry
+from accelsim.errors import ConfigError
+from accelsim.registry import Registry
 
 _TABLE_II = ("MLP_NeuroSim V3.0 user manual, Table II (neurosim/MLP_NeuroSim_V3.0); "
              "DESIGN.md §6; reference/notes/crossbar.md §2")

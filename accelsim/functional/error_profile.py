@@ -29,9 +29,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt
 
-from ..errors import ConfigError
-from ..formats import TENSOR_KINDS, NumberFormat
-from ..io.yamlfile import load_yaml, read_text, validate
+from accelsim.errors import ConfigError
+from accelsim.formats import TENSOR_KINDS, NumberFormat
+from accelsim.io.yamlfile import load_yaml, read_text, validate
 
 PROFILE_SCHEMA = "accelsim.error_profile/1"
 RATES_SCHEMA = "accelsim.error_rates/1"

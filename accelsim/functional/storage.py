@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..formats import TENSOR_KINDS
-from .bitflip import WORD_BITS, BitErrorStream, store
+from accelsim.formats import TENSOR_KINDS
+from accelsim.functional.bitflip import WORD_BITS, BitErrorStream, store
 
 
 @dataclass

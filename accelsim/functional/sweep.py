@@ -13,8 +13,8 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .api import Experiment
-from .error_profile import CrossbarSpec, ErrorSpec
+from accelsim.functional.api import Experiment
+from accelsim.functional.error_profile import CrossbarSpec, ErrorSpec
 
 BER_COLUMNS = ["tensor_kind", "format", "bit_error_rate", "seed", "final_test_accuracy",
                "ideal_final_test_accuracy", "accuracy_drop_points", "bit_flips_injected"]

@@ -34,13 +34,13 @@ import math
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ..formats import TENSOR_KINDS
-from .crossbar_ops import make_crossbar
-from .dataset import Digits
-from .devices import CrossbarDevice
-from .network import SGDMomentum, WeightLayer, softmax_cross_entropy
-from .storage import TensorMemory
-from .workload_network import LayerPlan, build_layers
+from accelsim.formats import TENSOR_KINDS
+from accelsim.functional.crossbar_ops import make_crossbar
+from accelsim.functional.dataset import Digits
+from accelsim.functional.devices import CrossbarDevice
+from accelsim.functional.network import SGDMomentum, WeightLayer, softmax_cross_entropy
+from accelsim.functional.storage import TensorMemory
+from accelsim.functional.workload_network import LayerPlan, build_layers
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ConfigError
-from ..workload.layers import Conv2d, Linear, Pool, Workload
-from ..workload.loader import load_workload
-from .dataset import CLASSES, INPUT_SHAPE
-from .network import Conv2D, Dense, Pool as PoolLayer
+from accelsim.errors import ConfigError
+from accelsim.workload.layers import Conv2d, Linear, Pool, Workload
+from accelsim.workload.loader import load_workload
+from accelsim.functional.dataset import CLASSES, INPUT_SHAPE
+from accelsim.functional.network import Conv2D, Dense, Pool as PoolLayer
 
 SUPPORTED_KINDS = ("conv2d", "linear", "pool")
 BUILTIN_NETWORKS = {"mlp": "digits_mlp.yaml", "cnn": "digits_cnn.yaml"}

@@ -12,13 +12,13 @@ import json
 from contextlib import contextmanager
 from pathlib import Path
 
-from .. import __version__
-from ..api import Run
-from ..crossbar.summary import crossbar_summary
-from ..energy.pricing import price, summary_section
-from ..errors import ConfigError
-from ..memory.error_profile import build_error_profile
-from ..workload.lowering import PHASES
+from accelsim import __version__
+from accelsim.api import Run
+from accelsim.crossbar.summary import crossbar_summary
+from accelsim.energy.pricing import price, summary_section
+from accelsim.errors import ConfigError
+from accelsim.memory.error_profile import build_error_profile
+from accelsim.workload.lowering import PHASES
 
 SUMMARY_SCHEMA = "accelsim.summary/1"
 COUNTS_SCHEMA = "accelsim.counts/1"

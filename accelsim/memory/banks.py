@@ -26,9 +26,9 @@ from functools import lru_cache
 import numpy as np
 import simpy
 
-from ..config.hardware import Buffer
-from ..timebase import ns_to_cycles
-from .technology import MemoryTechnology
+from accelsim.config.hardware import Buffer
+from accelsim.timebase import ns_to_cycles
+from accelsim.memory.technology import MemoryTechnology
 
 
 @lru_cache(maxsize=4096)

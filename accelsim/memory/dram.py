@@ -17,7 +17,7 @@ import math
 import numpy as np
 import simpy
 
-from .dram_presets import DramPreset
+from accelsim.memory.dram_presets import DramPreset
 
 
 class DramChannels:

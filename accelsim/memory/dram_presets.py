@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..registry import Registry
+from accelsim.registry import Registry
 
 
 @dataclass(frozen=True)

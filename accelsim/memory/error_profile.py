@@ -9,8 +9,8 @@ errors per written bit). Written data are assumed to toggle half of the stored b
 """
 from __future__ import annotations
 
-from ..config.hardware import HardwareConfig
-from ..formats import TENSOR_KINDS
+from accelsim.config.hardware import HardwareConfig
+from accelsim.formats import TENSOR_KINDS
 
 SCHEMA = "accelsim.error_profile/1"
 TOGGLE_FRACTION = 0.5

@@ -29,7 +29,7 @@ import math
 
 from pydantic import BaseModel, ConfigDict, PositiveFloat
 
-from ..errors import ConfigError
+from accelsim.errors import ConfigError
 
 #: physical constants (CODATA 2018)
 ELEMENTARY_CHARGE_C = 1.602176634e-19

@@ -21,9 +21,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from ..errors import ConfigError
-from ..registry import Registry
-from .mram_write import MramWritePoint, write_error_rate
+from accelsim.errors import ConfigError
+from accelsim.registry import Registry
+from accelsim.memory.mram_write import MramWritePoint, write_error_rate
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ConfigError
+from accelsim.errors import ConfigError
 
 
 def default_out(path: Path) -> Path:
@@ -16,17 +16,17 @@ def default_out(path: Path) -> Path:
 
 def plot_path(path: str | Path, out_dir: str | Path | None = None) -> tuple[list[Path], list[str]]:
     """Write the plots of a run directory or a sweep store; (files written, notes)."""
-    from ..sweep.store import is_store
+    from accelsim.sweep.store import is_store
     p = Path(path)
     out = Path(out_dir) if out_dir else default_out(p)
     if p.is_dir():
-        from .run_plots import plot_run
+        from accelsim.plot.run_plots import plot_run
         files = plot_run(p, out)
         notes = [] if len(files) > 1 else ["no *_energy_pj columns in layers.csv: "
                                            "no energy plot"]
         return files, notes
     if is_store(p):
-        from .sweep_plots import plot_sweep
+        from accelsim.plot.sweep_plots import plot_sweep
         return plot_sweep(p, out)
     raise ConfigError("not found" if not p.exists() else "neither a run directory nor a sweep "
                       "store", source=str(path),

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ..compare.sources import read_json
-from ..errors import ConfigError
-from ..sweep.worker import read_layers
-from .style import CAUSES, COMPONENT_COLORS, OTHER_COLOR, EngFormatter, figure, fmt_uj, save
+from accelsim.compare.sources import read_json
+from accelsim.errors import ConfigError
+from accelsim.sweep.worker import read_layers
+from accelsim.plot.style import CAUSES, COMPONENT_COLORS, OTHER_COLOR, EngFormatter, figure, fmt_uj, save
 
 ENERGY_SUFFIX = "_energy_pj"
 TOTAL_ENERGY = "total_energy_pj"

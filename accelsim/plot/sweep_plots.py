@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..errors import ConfigError
-from ..sweep.store import SweepStore
-from .style import EngFormatter, plt, save
+from accelsim.errors import ConfigError
+from accelsim.sweep.store import SweepStore
+from accelsim.plot.style import EngFormatter, plt, save
 
 FRONT_COLOR = "#c44e52"
 OTHER_COLOR = "#8c8c8c"

@@ -31,15 +31,15 @@ from pathlib import Path
 
 import networkx as nx
 
-from ..api import load_graph, simulate
-from ..config.derive import derive_mram, to_yaml
-from ..config.hardware import HardwareConfig
-from ..config.loader import load_hardware
-from ..energy.pricing import price
-from ..energy.table import EnergyTable
-from ..errors import AccelsimError, ConfigError
-from ..io.results import counts, csv_text, write_run
-from ..memory.mram_write import MramWritePoint
+from accelsim.api import load_graph, simulate
+from accelsim.config.derive import derive_mram, to_yaml
+from accelsim.config.hardware import HardwareConfig
+from accelsim.config.loader import load_hardware
+from accelsim.energy.pricing import price
+from accelsim.energy.table import EnergyTable
+from accelsim.errors import AccelsimError, ConfigError
+from accelsim.io.results import counts, csv_text, write_run
+from accelsim.memory.mram_write import MramWritePoint
 
 SCHEMA = "accelsim.study_mram/1"
 ROOT = Path(__file__).resolve().parents[2]

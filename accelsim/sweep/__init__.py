@@ -4,8 +4,8 @@ See docs/sweeps.md. Modules: :mod:`.spec` (the sweep file), :mod:`.paths` (overr
 :mod:`.points` (expansion and checks), :mod:`.worker` (one point), :mod:`.executors` (pool,
 Dask), :mod:`.store` (SQLite), :mod:`.runner` (the whole run), :mod:`.export` (CSV, Parquet).
 """
-from .runner import SweepReport, run_sweep
-from .spec import SweepSpec, load_spec
-from .store import SweepStore, is_store
+from accelsim.sweep.runner import SweepReport, run_sweep
+from accelsim.sweep.spec import SweepSpec, load_spec
+from accelsim.sweep.store import SweepStore, is_store
 
 __all__ = ["SweepReport", "SweepSpec", "SweepStore", "is_store", "load_spec", "run_sweep"]

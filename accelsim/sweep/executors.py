@@ -11,9 +11,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterator
 
-from ..errors import ConfigError
-from .points import Task
-from .worker import run_point
+from accelsim.errors import ConfigError
+from accelsim.sweep.points import Task
+from accelsim.sweep.worker import run_point
 
 
 def _lost(task: Task, why: str) -> dict:

@@ -11,8 +11,8 @@ import csv
 import json
 from pathlib import Path
 
-from ..errors import ConfigError
-from .store import KEY_COLUMNS, METRICS, SweepStore
+from accelsim.errors import ConfigError
+from accelsim.sweep.store import KEY_COLUMNS, METRICS, SweepStore
 
 FORMATS = (".csv", ".parquet")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..errors import ConfigError
+from accelsim.errors import ConfigError
 
 ALL = "*"
 

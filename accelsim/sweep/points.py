@@ -16,13 +16,13 @@ from typing import Any
 
 import networkx as nx
 
-from ..config.hardware import HardwareConfig
-from ..config.loader import hardware_from_dict
-from ..errors import ConfigError
-from ..io.yamlfile import load_yaml
-from ..workload.layers import Workload
-from .paths import PathError, check_path, path_error, set_path
-from .spec import WORKLOAD_AXES, Axis, SweepSpec
+from accelsim.config.hardware import HardwareConfig
+from accelsim.config.loader import hardware_from_dict
+from accelsim.errors import ConfigError
+from accelsim.io.yamlfile import load_yaml
+from accelsim.workload.layers import Workload
+from accelsim.sweep.paths import PathError, check_path, path_error, set_path
+from accelsim.sweep.spec import WORKLOAD_AXES, Axis, SweepSpec
 
 #: identity of a point in the store: (config_hash, workload_sha256, phases, batch, seed)
 PointKey = tuple[str, str, str, int, int]
@@ -98,8 +98,8 @@ class _Workloads:
 
     def get(self, rel: str, batch: int | None) -> tuple[Workload | nx.DiGraph, str, str, int]:
         """(workload or graph, name, sha256 of the file, batch)."""
-        from ..api import load_graph
-        from ..workload.loader import load_workload
+        from accelsim.api import load_graph
+        from accelsim.workload.loader import load_workload
         if (rel, batch) not in self.cache:
             path = _resolve(self.sweep_path, str(rel))
             if not path.is_file():

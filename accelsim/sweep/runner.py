@@ -11,11 +11,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .executors import make_executor
-from .points import build_tasks
-from .progress import Progress
-from .spec import load_spec
-from .store import SweepStore
+from accelsim.sweep.executors import make_executor
+from accelsim.sweep.points import build_tasks
+from accelsim.sweep.progress import Progress
+from accelsim.sweep.spec import load_spec
+from accelsim.sweep.store import SweepStore
 
 
 @dataclass

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, model_validator
 
-from ..io.yamlfile import load_yaml, validate
+from accelsim.io.yamlfile import load_yaml, validate
 
 #: axis paths that set the workload instead of the hardware config
 WORKLOAD_AXES = ("workload", "batch")

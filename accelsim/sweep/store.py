@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..errors import ConfigError
+from accelsim.errors import ConfigError
 
 SCHEMA = "accelsim.sweep_store/1"
 KEY_COLUMNS = ("config_hash", "workload_sha256", "phases", "batch", "seed")

@@ -16,8 +16,8 @@ import time
 import traceback
 from pathlib import Path
 
-from ..errors import AccelsimError
-from .points import Task
+from accelsim.errors import AccelsimError
+from accelsim.sweep.points import Task
 
 _INT = re.compile(r"-?\d+")
 
@@ -39,10 +39,10 @@ def read_layers(path: Path) -> list[dict]:
 
 def run_point(task: Task) -> dict:
     """{'ordinal', 'key', 'status': 'ok'|'error', 'error', 'summary', 'rows', 'wall_seconds'}."""
-    from ..api import simulate
-    from ..io.results import write_run
-    from ..workload.graph import build_graph
-    from ..workload.layers import Workload
+    from accelsim.api import simulate
+    from accelsim.io.results import write_run
+    from accelsim.workload.graph import build_graph
+    from accelsim.workload.layers import Workload
 
     t0 = time.perf_counter()
     out = {"ordinal": task.ordinal, "key": task.key, "status": "ok", "error": None,

@@ -12,7 +12,7 @@ from typing import Annotated, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, NonNegativeInt, model_validator
 
-from ..formats import BYTES_PER_ELEMENT, NumberFormat
+from accelsim.formats import BYTES_PER_ELEMENT, NumberFormat
 
 OutputRule = Literal["standard", "scalesim"]
 
