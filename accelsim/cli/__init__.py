@@ -8,7 +8,7 @@ import os
 import sys
 
 from accelsim import __version__
-from accelsim.errors import AccelsimError
+from accelsim.core.errors import AccelsimError
 
 #: sub-command modules, in help order
 COMMANDS = ("run", "graph", "validate", "energy", "derive", "study", "crossbar_compare",

@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from accelsim.config.hardware import HardwareConfig
-from accelsim.config.loader import load_hardware
-from accelsim.errors import ConfigError
-from accelsim.io.yamlfile import load_yaml
+from accelsim.api import load_hardware
+from accelsim.core.errors import ConfigError
+from accelsim.core.yamlfile import load_yaml
+from accelsim.hardware.config import HardwareConfig
 from accelsim.workload.graph import build_graph
 from accelsim.workload.layers import Workload
 from accelsim.workload.loader import load_workload

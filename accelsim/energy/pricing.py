@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 
-from accelsim.errors import ConfigError
+from accelsim.core.errors import ConfigError
 from accelsim.energy.area import area_breakdown
 from accelsim.energy.counts import parse_counts
 from accelsim.energy.prices import DRAM_BACKGROUND, LEAKAGE, PriceList

@@ -2,7 +2,7 @@
 
 Every compute unit (systolic arrays, the vector unit, ...) is a SimPy process that runs the
 operations assigned to it in program order. An operation waits for its producers (a *dependency
-stall*), then asks its unit for a :class:`~accelsim.engine.plan.Plan` and plays its steps through
+stall*), then asks its unit for a :class:`~accelsim.hardware.compute.plan.Plan` and plays its steps through
 a double-buffered pipeline of three processes:
 
 * the loader fetches step i+1's tile from DRAM into a free staging slot while step i computes;
@@ -21,16 +21,16 @@ from dataclasses import dataclass
 import networkx as nx
 import simpy
 
-from accelsim.config.hardware import HardwareConfig
-from accelsim.crossbar.unit import CrossbarMachine
-from accelsim.formats import BYTES_PER_ELEMENT
-from accelsim.memory.banks import ScratchpadBuffer
-from accelsim.memory.dram import DramChannels
-from accelsim.memory.residency import INF, Residency
-from accelsim.workload.graph import op_nodes
-from accelsim.engine.plan import Operand, Plan, Segment, StepBuilder
+from accelsim.core.formats import BYTES_PER_ELEMENT
+from accelsim.engine.residency import INF, Residency
 from accelsim.engine.rows import OpRow
-from accelsim.engine.units import SystolicUnit, VectorUnitModel
+from accelsim.hardware.compute.plan import Operand, Plan, Segment, StepBuilder
+from accelsim.hardware.compute.units import SystolicUnit, VectorUnitModel
+from accelsim.hardware.config import HardwareConfig
+from accelsim.hardware.crossbar.unit import CrossbarMachine
+from accelsim.hardware.memory.banks import ScratchpadBuffer
+from accelsim.hardware.memory.dram import DramChannels
+from accelsim.workload.graph import op_nodes
 
 
 class CountingEnvironment(simpy.Environment):

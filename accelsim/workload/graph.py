@@ -20,8 +20,8 @@ from pathlib import Path
 import networkx as nx
 
 from accelsim import __version__
-from accelsim.errors import ConfigError
-from accelsim.formats import BYTES_PER_ELEMENT
+from accelsim.core.errors import ConfigError
+from accelsim.core.formats import BYTES_PER_ELEMENT
 from accelsim.workload.layers import Add, Gemm, Pool, Workload
 from accelsim.workload.lowering import lower, optimizer_state_elements, phases_of
 
@@ -241,7 +241,7 @@ def write_graph(g: nx.DiGraph, path: str | Path) -> None:
 
 
 def read_graph(path: str | Path) -> nx.DiGraph:
-    from accelsim.io.yamlfile import read_text
+    from accelsim.core.yamlfile import read_text
     text = read_text(path)
     try:
         data = json.loads(text)

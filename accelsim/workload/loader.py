@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from accelsim.errors import ConfigError
-from accelsim.io.yamlfile import load_yaml, validate
+from accelsim.core.errors import ConfigError
+from accelsim.core.yamlfile import load_yaml, validate
 from accelsim.workload.layers import Workload
 
 

@@ -47,8 +47,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from accelsim.errors import ConfigError
-from accelsim.io.yamlfile import read_text
+from accelsim.core.errors import ConfigError
+from accelsim.core.yamlfile import read_text
 from accelsim.workload.layers import Conv2d, Formats, Gemm, Workload
 
 CONV_COLUMNS = ("name", "IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width", "Channels",
