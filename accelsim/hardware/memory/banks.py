@@ -27,6 +27,7 @@ import numpy as np
 import simpy
 
 from accelsim.core.timebase import ns_to_cycles
+from accelsim.hardware.memory.arbitration import ARBITERS
 from accelsim.hardware.memory.buffer_config import Buffer
 from accelsim.hardware.memory.technology import MemoryTechnology
 
@@ -44,10 +45,12 @@ def _spread(units: int, start: int, banks: int) -> np.ndarray:
 
 
 class ScratchpadBuffer:
-    """One banked buffer with a technology's asymmetric read/write busy times."""
+    """One banked buffer with a technology's asymmetric read/write busy times, shared between
+    ``units`` units under the buffer's bank arbitration policy
+    (:mod:`accelsim.hardware.memory.arbitration`)."""
 
     def __init__(self, env: simpy.Environment, cfg: Buffer, tech: MemoryTechnology,
-                 clock_ghz: float, ideal: bool = False):
+                 clock_ghz: float, ideal: bool = False, units: int = 1):
         self.env = env
         self.cfg = cfg
         self.tech = tech
@@ -57,19 +60,18 @@ class ScratchpadBuffer:
         self.read_cycles = ns_to_cycles(tech.read_latency_ns, clock_ghz)
         self.write_cycles = ns_to_cycles(tech.write_latency_ns, clock_ghz)
         self.words_per_unit = max(1, cfg.interleave // cfg.word_bytes)
-        # the cycle each bank becomes free is ``_base + roll(_busy, _shift)``: kept in that
-        # factored form so that a step arriving after every bank is free costs no vector work
-        self._base = 0
-        self._busy = np.zeros(self.banks, dtype=np.int64)
-        self._shift = 0
-        self._horizon = 0  # every bank is free from this cycle on
+        self.arbiter = ARBITERS.get(cfg.arbitration, field=f"scratchpad.{cfg.name}.arbitration")(
+            self.banks, units)
+        #: whether a later access can delay one already issued (then the engine re-checks
+        #: :meth:`completion` before it lets a step end)
+        self.shares = self.arbiter.shares and not ideal
         self._cursor = 0   # bank where the next contiguous run starts (rotates, deterministic)
         self._loads: dict[tuple[int, int], tuple[np.ndarray, int, int]] = {}
 
     @property
     def free_at(self) -> np.ndarray:
-        """The cycle at which each bank becomes free."""
-        return self._base + np.roll(self._busy, self._shift)
+        """The cycle at which each bank becomes free, if nothing else arrives."""
+        return self.arbiter.free_at()
 
     # -- closed-form access patterns ---------------------------------------------------------
     def spread(self, words: int) -> np.ndarray:
@@ -96,22 +98,19 @@ class ScratchpadBuffer:
         return hit
 
     # -- timing ------------------------------------------------------------------------------
-    def serve(self, read_words: int, write_words: int) -> int:
+    def serve(self, read_words: int, write_words: int, unit: int = 0) -> int:
         """Serve a step's contiguous runs of ``read_words`` reads and then ``write_words``
-        writes, issued now; return the completion cycle (the busiest touched bank's)."""
+        writes, issued now by ``unit``; return the completion cycle (the busiest touched bank's)
+        as far as it is known now (see :meth:`completion`)."""
         now = int(self.env.now)
         if self.ideal or not (read_words or write_words):
             return now
         busy, peak, units = self._load(read_words, write_words)
         shift = self._cursor
         self._cursor = (self._cursor + units) % self.banks
-        if self._horizon <= now:  # every bank is free: no vector work needed
-            self._base, self._busy, self._shift = now, busy, shift
-            self._horizon = now + peak
-            return self._horizon
-        return self._merge(now, np.roll(busy, shift))
+        return self.arbiter.book_rotated(now, unit, busy, shift, peak)
 
-    def service(self, reads: np.ndarray, writes: np.ndarray) -> int:
+    def service(self, reads: np.ndarray, writes: np.ndarray, unit: int = 0) -> int:
         """Serve per-bank ``reads`` and ``writes`` issued now; return the completion cycle."""
         now = int(self.env.now)
         if self.ideal:
@@ -120,15 +119,11 @@ class ScratchpadBuffer:
             -(-(writes * self.write_cycles) // self.ports)
         if not busy.any():
             return now
-        return self._merge(now, busy)
+        return self.arbiter.book(now, unit, busy)
 
-    def _merge(self, now: int, busy: np.ndarray) -> int:
-        free = self.free_at
-        touched = busy > 0
-        new = np.where(touched, np.maximum(free, now) + busy, free)
-        self._base, self._busy, self._shift = 0, new, 0
-        self._horizon = int(new.max())
-        return int(new[touched].max())
+    def completion(self, unit: int = 0) -> int:
+        """When ``unit``'s accesses complete, given everything issued until now."""
+        return self.arbiter.completion(int(self.env.now), unit)
 
     def read(self, bank: int) -> simpy.Event:
         return self._single(bank, is_write=False)

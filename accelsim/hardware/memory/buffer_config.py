@@ -4,6 +4,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
 
 from accelsim.core.formats import TENSOR_KINDS
+from accelsim.hardware.memory.arbitration import ARBITERS
 from accelsim.hardware.memory.mram_write import MramWritePoint
 from accelsim.hardware.memory.technology import MemoryTechnology, resolve_technology
 
@@ -39,9 +40,17 @@ class Buffer(_Strict):
     mram_write: MramWritePoint | None = Field(
         default=None, description="write operating point of an STT-MRAM buffer (None: nominal)")
     holds: list[str] = Field(min_length=1)
+    arbitration: str = Field(
+        default="round_robin",
+        description="how the banks share their time between units: round_robin (interleaved "
+                    "accesses), priority (systolic arrays first) or fifo (whole steps in "
+                    "arrival order); accelsim/hardware/memory/arbitration.py")
 
     @model_validator(mode="after")
     def _check(self):
+        if self.arbitration not in ARBITERS:
+            raise ValueError(f"unknown arbitration {self.arbitration!r}; valid: "
+                             + ", ".join(ARBITERS.names()))
         valid = set(TENSOR_KINDS) | set(ROLES)
         for h in self.holds:
             if h not in valid:
