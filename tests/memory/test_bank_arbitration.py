@@ -84,3 +84,46 @@ def test_priority_lower_unit_is_preempted_repeatedly():
 def test_unknown_policy_lists_the_valid_ones():
     with pytest.raises(ValueError, match="fifo, priority, round_robin"):
         Buffer(name="b", capacity_bytes=4096, holds=["activation"], arbitration="lottery")
+
+
+def _buffered(env, entries, banks=1, policy="fifo", tech="stt_mram_22nm"):
+    cfg = Buffer(name="b", capacity_bytes=65536, banks=banks, word_bytes=8, holds=["activation"],
+                 technology=tech, arbitration=policy,
+                 write_buffer={"entries": entries, "entry_bytes": 8})
+    return ScratchpadBuffer(env, cfg, resolve_technology(tech), clock_ghz=1.0)
+
+
+@pytest.mark.gate
+@pytest.mark.parametrize("policy", ["fifo", "round_robin", "priority"])
+def test_a_burst_that_fits_the_write_buffer_does_not_stall(policy):
+    env = simpy.Environment()
+    buf = _buffered(env, entries=16, policy=policy)
+    assert buf.serve(0, 16) == 0            # 16 one-word entries: all absorbed at once
+    # the banks are busy draining them: 16 writes of 11 cycles on the one bank
+    assert buf.free_at[0] == 16 * buf.write_cycles
+
+
+@pytest.mark.gate
+@pytest.mark.parametrize("policy", ["fifo", "round_robin", "priority"])
+def test_one_entry_more_stalls_exactly_one_entry_drain(policy):
+    env = simpy.Environment()
+    buf = _buffered(env, entries=16, policy=policy)
+    assert buf.serve(0, 17) == buf.write_cycles   # waits until the first entry has drained
+
+
+@pytest.mark.gate
+def test_the_write_buffer_frees_as_it_drains():
+    env = simpy.Environment()
+    buf = _buffered(env, entries=4)
+    assert buf.serve(0, 4) == 0                     # full now; drains one entry per 11 cycles
+    env.run(until=22)                               # two entries drained
+    assert buf.serve(0, 2) == 22                    # fits the two free entries
+    assert buf.serve(0, 1) == 33                    # one more: waits for the third drain
+    # a read waits for the bank, busy with the drains (4 + 2 + 1 = 7 writes from cycle 0)
+    assert buf.serve(1, 0) == 7 * buf.write_cycles + buf.read_cycles
+
+
+def test_entry_bytes_must_be_whole_words():
+    with pytest.raises(ValueError, match="multiple of word_bytes"):
+        Buffer(name="b", capacity_bytes=4096, word_bytes=8, holds=["activation"],
+               write_buffer={"entries": 4, "entry_bytes": 12})

@@ -30,6 +30,7 @@ from accelsim.core.timebase import ns_to_cycles
 from accelsim.hardware.memory.arbitration import ARBITERS
 from accelsim.hardware.memory.buffer_config import Buffer
 from accelsim.hardware.memory.technology import MemoryTechnology
+from accelsim.hardware.memory.write_buffer import WriteBufferQueue
 
 
 @lru_cache(maxsize=4096)
@@ -60,8 +61,12 @@ class ScratchpadBuffer:
         self.read_cycles = ns_to_cycles(tech.read_latency_ns, clock_ghz)
         self.write_cycles = ns_to_cycles(tech.write_latency_ns, clock_ghz)
         self.words_per_unit = max(1, cfg.interleave // cfg.word_bytes)
+        wb = cfg.write_buffer
+        #: the write buffer's drains to the banks are a requester of their own, the last one
+        self.write_buffer = WriteBufferQueue(wb.entries) if wb else None
+        self._drain_unit = units
         self.arbiter = ARBITERS.get(cfg.arbitration, field=f"scratchpad.{cfg.name}.arbitration")(
-            self.banks, units)
+            self.banks, units + (1 if wb else 0))
         #: whether a later access can delay one already issued (then the engine re-checks
         #: :meth:`completion` before it lets a step end)
         self.shares = self.arbiter.shares and not ideal
@@ -105,10 +110,27 @@ class ScratchpadBuffer:
         now = int(self.env.now)
         if self.ideal or not (read_words or write_words):
             return now
+        if self.write_buffer is not None and write_words:
+            return self._serve_buffered(now, read_words, write_words, unit)
         busy, peak, units = self._load(read_words, write_words)
         shift = self._cursor
         self._cursor = (self._cursor + units) % self.banks
         return self.arbiter.book_rotated(now, unit, busy, shift, peak)
+
+    def _serve_buffered(self, now: int, read_words: int, write_words: int, unit: int) -> int:
+        """Reads from the banks; writes into the write buffer, drained to the banks behind."""
+        reads, _, ur = self._load(read_words, 0)
+        shift = self._cursor
+        done = now
+        if read_words:
+            done = self.arbiter.book(now, unit, np.roll(reads, shift))
+        both, _, units = self._load(read_words, write_words)
+        self._cursor = (self._cursor + units) % self.banks
+        drained = max(self.arbiter.book(now, self._drain_unit, np.roll(both - reads, shift)),
+                      self.arbiter.completion(now, self._drain_unit))
+        entry_words = self.cfg.write_buffer.entry_bytes // self.cfg.word_bytes
+        entries = -(-write_words // entry_words)
+        return max(done, self.write_buffer.accept(now, entries, drained))
 
     def service(self, reads: np.ndarray, writes: np.ndarray, unit: int = 0) -> int:
         """Serve per-bank ``reads`` and ``writes`` issued now; return the completion cycle."""

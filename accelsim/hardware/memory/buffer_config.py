@@ -16,6 +16,12 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class WriteBufferConfig(_Strict):
+    """An SRAM write buffer in front of the banks (accelsim/hardware/memory/write_buffer.py)."""
+    entries: PositiveInt
+    entry_bytes: PositiveInt
+
+
 class Buffer(_Strict):
     """A banked scratchpad buffer.
 
@@ -40,6 +46,9 @@ class Buffer(_Strict):
     mram_write: MramWritePoint | None = Field(
         default=None, description="write operating point of an STT-MRAM buffer (None: nominal)")
     holds: list[str] = Field(min_length=1)
+    write_buffer: WriteBufferConfig | None = Field(
+        default=None, description="an SRAM write buffer that absorbs writes at SRAM speed and "
+                                  "drains them to the banks when they are free")
     arbitration: str = Field(
         default="round_robin",
         description="how the banks share their time between units: round_robin (interleaved "
@@ -51,6 +60,9 @@ class Buffer(_Strict):
         if self.arbitration not in ARBITERS:
             raise ValueError(f"unknown arbitration {self.arbitration!r}; valid: "
                              + ", ".join(ARBITERS.names()))
+        if self.write_buffer and self.write_buffer.entry_bytes % self.word_bytes:
+            raise ValueError(f"write_buffer.entry_bytes {self.write_buffer.entry_bytes} must be "
+                             f"a multiple of word_bytes {self.word_bytes}")
         valid = set(TENSOR_KINDS) | set(ROLES)
         for h in self.holds:
             if h not in valid:
