@@ -1,7 +1,7 @@
 """What one operation asks of the machine, step by step.
 
 A compute unit turns an operation into a :class:`Plan`: segments of identical :class:`Step` s.
-A step is the unit of work that the engine schedules as SimPy events (DESIGN.md §9): its operand
+A step is the unit of work that the engine schedules as SimPy events: its operand
 tile is fetched from DRAM into a staging slot (overlapping the previous step when the buffer is
 double-buffered), the unit computes for ``compute_cycles`` while the buffers serve the step's
 accesses, and the step's results are written back to DRAM. Everything inside a step is closed form.
@@ -55,7 +55,8 @@ class Plan:
     segments: list[Segment]
     compute_cycles: int           # closed-form stall-free cycles of the operation
     peak_ops_per_cycle: int       # for utilisation (R·C MACs, or vector lanes)
-    useful_ops: int               # MACs, or vector operations
+    macs: int = 0                 # useful multiply-accumulates (arrays, crossbar tiles)
+    vector_ops: int = 0           # useful element-wise operations (vector unit)
     actions: dict = field(default_factory=dict)   # extra action counts (e.g. crossbar)
     array_elements: dict = field(default_factory=dict)  # array-side operand accesses (elements)
 
