@@ -13,7 +13,7 @@ the plan touches is double-buffered, else one):
 
 Waiting for a tile, for a free output slot, or for the last write-back is a *DRAM stall*. The
 row's ``dram_stall_cycles``, ``bank_conflict_stall_cycles`` and ``dram_activations`` are set
-here; with ideal DRAM and an ideal scratchpad nothing can stall, and (unless an observer wants
+here, and observers see every step (``on_step``) and DRAM transfer (``on_transfer``); with ideal DRAM and an ideal scratchpad nothing can stall, and (unless an observer wants
 the steps) the operation takes its closed-form compute time in one event.
 """
 from __future__ import annotations
@@ -65,6 +65,8 @@ class StepPipeline:
                 if step.dram_read_bytes:
                     row.dram_activations += dram.activations(step.dram_read_bytes)
                     t = dram.transfer(step.dram_read_bytes)
+                    for obs in observers:
+                        obs.on_transfer(row, "read", int(env.now), int(t), step.dram_read_bytes)
                     if t > env.now:
                         yield env.timeout(t - env.now)
                 in_q.put(step)
@@ -76,6 +78,8 @@ class StepPipeline:
                     return
                 row.dram_activations += dram.activations(step.dram_write_bytes)
                 t = dram.transfer(step.dram_write_bytes)
+                for obs in observers:
+                    obs.on_transfer(row, "write", int(env.now), int(t), step.dram_write_bytes)
                 if t > env.now:
                     yield env.timeout(t - env.now)
                 out_slots.put(1)

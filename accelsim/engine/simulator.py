@@ -107,6 +107,11 @@ class Simulator:
             row = OpRow(node["layer"], node["phase"], unit.name, node["order"],
                         mac_format=mac_format, start_cycle=start)
             row.dependency_stall_cycles = int(env.now) - start
+            if self.observers and row.dependency_stall_cycles:
+                waited = max((self.rows[p] for p in sched.producers(op)),
+                             key=lambda r: r.end_cycle)
+                for obs in self.observers:
+                    obs.on_wait(row, waited)
             operands, spills = self.operands.serve(op)
             plan = unit.plan(node, operands, self.buf_cfgs)
             spill = spill_step(spills, word_bytes)
@@ -123,6 +128,8 @@ class Simulator:
             self.rows[op] = row
             for obs in self.observers:
                 obs.on_operation(row)
+                obs.on_occupancy(row.end_cycle,
+                                 dict(zip(self.buf_names, self.operands.residency.used)))
             sched.complete(op)
 
     def run(self) -> SimResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import accelsim.hardware.compute.units  # noqa: F401  (registers "array" and "vector")
+import accelsim.hardware.compute.units  # registers "array" and "vector"
 import accelsim.hardware.crossbar.unit  # noqa: F401  (registers "crossbar")
 from accelsim.hardware.compute.contract import UNIT_KINDS, UnitKind
 
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
-def build_unit_kinds(hw, graph) -> tuple[dict[str, UnitKind], "nx.DiGraph"]:
+def build_unit_kinds(hw, graph) -> tuple[dict[str, UnitKind], nx.DiGraph]:
     """The unit kinds present in ``hw`` by config name, in precedence order (the order the
     engine consults them), and the graph to play: each kind is built from ``graph`` as the kinds
     before it adapted it, and adapts it in turn."""

@@ -1,8 +1,9 @@
 """The operand server returns what it spills, and the engine writes exactly that back."""
+from testkit import machine, small_cnn
+
 from accelsim.api import simulate
 from accelsim.engine.operands import OperandServer
 from accelsim.workload.graph import build_graph, op_nodes
-from testkit import machine, small_cnn
 
 
 def test_spills_are_dirty_tensors_of_the_server_and_rows_report_them():

@@ -2,6 +2,7 @@
 import pytest
 import simpy
 
+from accelsim.engine.observers import Observer
 from accelsim.engine.pipeline import StepPipeline
 from accelsim.engine.rows import OpRow
 from accelsim.hardware.compute.plan import Plan, Segment, Step
@@ -29,7 +30,7 @@ def play(steps, repeat, *, double_buffered=True, dram=SLOW, ideal_banks=True):
     return int(env.now), row
 
 
-class _Count:
+class _Count(Observer):
     def __init__(self):
         self.steps = 0
 

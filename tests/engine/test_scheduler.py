@@ -1,5 +1,7 @@
 """The scheduler on hand-made graphs: pools, ready-first choice in program order, dependency
 stalls, and the order in which idle units wake."""
+import itertools
+
 import networkx as nx
 import simpy
 
@@ -51,7 +53,7 @@ def test_a_free_unit_takes_the_first_ready_operation_not_the_first_pending():
     log = run(g, pools, {"A": 10, "B": 10, "C": 10, "D": 50})
     assert [op for op, _ in sorted(log.items(), key=lambda x: x[1][2]) if op != "D"] == \
         ["A", "C", "B"]
-    unit, start, picked, end = log["B"]
+    _, start, picked, end = log["B"]
     assert (start, picked, end) == (20, 50, 60)   # a dependency stall of 30 cycles
 
 
@@ -76,6 +78,6 @@ def test_units_of_a_pool_share_one_queue_and_wake_in_the_order_they_waited():
 def test_a_long_chain_schedules_every_operation_once_in_order():
     n = 2000
     ops = [f"L{i}" for i in range(n)]
-    g = graph(ops, list(zip(ops, ops[1:])))
+    g = graph(ops, list(itertools.pairwise(ops)))
     log = run(g, {op: ("u",) for op in ops}, {op: 1 for op in ops})
     assert [log[op][2] for op in ops] == list(range(n))

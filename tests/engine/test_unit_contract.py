@@ -1,13 +1,13 @@
 """The compute-unit contract: the engine builds every unit through the unit-kind registry and
 knows no kind by name, so a new kind plugs in by registering itself."""
 import pytest
+from testkit import machine, small_cnn
 
 from accelsim.api import simulate
 from accelsim.hardware.compute.contract import UNIT_KINDS, UnitKind
 from accelsim.hardware.compute.units import VectorUnitModel
 from accelsim.hardware.unit_kinds import build_unit_kinds
 from accelsim.workload.graph import build_graph
-from testkit import machine, small_cnn
 
 
 def test_config_kind_names_are_registered():

@@ -40,7 +40,8 @@ with ``@UNIT_KINDS.register("<config kind name>")``, plus one import line in
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from accelsim.core.registry import Registry
 from accelsim.hardware.compute.plan import Operand, Plan
@@ -68,12 +69,12 @@ class UnitKind(ABC):
 
     @classmethod
     @abstractmethod
-    def build(cls, hw: Any, graph: "nx.DiGraph") -> "UnitKind | None":
+    def build(cls, hw: Any, graph: nx.DiGraph) -> UnitKind | None:
         """This kind's units for the machine ``hw`` (a
         :class:`~accelsim.hardware.config.HardwareConfig`, which sits above this module) and
         ``graph``, or None if the machine has none."""
 
-    def adapt_graph(self, graph: "nx.DiGraph") -> "nx.DiGraph":
+    def adapt_graph(self, graph: nx.DiGraph) -> nx.DiGraph:
         """The graph to play instead of ``graph`` (default: ``graph`` itself)."""
         return graph
 

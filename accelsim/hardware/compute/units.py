@@ -20,9 +20,14 @@ from accelsim.hardware.compute.plan import (
     compress,
     split,
 )
-from accelsim.hardware.compute.systolic_timing import FoldGroup, SystolicMapping, map_gemm
+from accelsim.hardware.compute.systolic_timing import (
+    FoldGroup,
+    SystolicMapping,
+    map_gemm,
+)
 from accelsim.hardware.memory.buffer_config import Buffer
 from accelsim.workload.lowering import GemmShape, VectorWork, work_from_dict
+
 
 def _fit_error(what: str, nbytes: int, buf: Buffer, need_slot: int) -> ConfigError:
     factor = 2 if buf.double_buffered else 1
