@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import simpy
 
+from accelsim.engine.closed_form import closed_form
 from accelsim.engine.rows import OpRow
 from accelsim.hardware.compute.plan import Plan, Step
 from accelsim.hardware.memory.banks import ScratchpadBuffer
@@ -31,7 +32,9 @@ class StepPipeline:
     """Plays plans on one machine's DRAM and buffers (shared by every unit)."""
 
     def __init__(self, env: simpy.Environment, dram: DramChannels,
-                 buffers: list[ScratchpadBuffer], buffer_cfgs: list[Buffer], observers=()):
+                 buffers: list[ScratchpadBuffer], buffer_cfgs: list[Buffer], observers=(),
+                 closed_form: bool = True):
+        self.closed_form = closed_form
         self.env = env
         self.dram = dram
         self.buffers = buffers
@@ -46,29 +49,40 @@ class StepPipeline:
                    for b, _ in st.buffer_reads + st.buffer_writes}
         return 2 if all(self.buffer_cfgs[b].double_buffered for b in touched) else 1
 
-    def play(self, plan: Plan, row: OpRow):
-        """SimPy process body: play ``plan``'s steps, accounting the stalls into ``row``."""
+    def play(self, plan: Plan, row: OpRow, alone: bool = False):
+        """SimPy process body: play ``plan``'s steps, accounting the stalls into ``row``.
+        ``alone``: nothing else can touch the DRAM or the banks until the operation ends (the
+        scheduler knows), so the pipeline may be played in closed form."""
         env, dram, buffers, observers = self.env, self.dram, self.buffers, self.observers
         if self.stall_free and not observers:
             yield env.timeout(plan.compute_cycles)
             return
         depth = self.depth(plan)
+        steps = list(plan.steps())
+        loads = {id(s): bank_loads(s) for seg in plan.segments for s in seg.steps}
+        if alone and self.closed_form and not observers:
+            end = closed_form(steps, loads, depth, row, int(env.now), dram, buffers)
+            if end is not None:
+                if end > env.now:
+                    yield env.timeout(end - env.now)
+                return
         in_slots = simpy.Container(env, capacity=depth, init=depth)
         out_slots = simpy.Container(env, capacity=depth, init=depth)
         in_q, out_q = simpy.Store(env), simpy.Store(env)
-        steps = list(plan.steps())
-        loads = {id(s): bank_loads(s) for seg in plan.segments for s in seg.steps}
+
+        def transfer(direction: str, nbytes: int):
+            row.dram_activations += dram.activations(nbytes)
+            t = dram.transfer(nbytes)
+            for obs in observers:
+                obs.on_transfer(row, direction, int(env.now), int(t), nbytes)
+            if t > env.now:
+                yield env.timeout(t - env.now)
 
         def loader():
             for step in steps:
                 yield in_slots.get(1)
                 if step.dram_read_bytes:
-                    row.dram_activations += dram.activations(step.dram_read_bytes)
-                    t = dram.transfer(step.dram_read_bytes)
-                    for obs in observers:
-                        obs.on_transfer(row, "read", int(env.now), int(t), step.dram_read_bytes)
-                    if t > env.now:
-                        yield env.timeout(t - env.now)
+                    yield from transfer("read", step.dram_read_bytes)
                 in_q.put(step)
 
         def writer():
@@ -76,12 +90,7 @@ class StepPipeline:
                 step = yield out_q.get()
                 if step is None:
                     return
-                row.dram_activations += dram.activations(step.dram_write_bytes)
-                t = dram.transfer(step.dram_write_bytes)
-                for obs in observers:
-                    obs.on_transfer(row, "write", int(env.now), int(t), step.dram_write_bytes)
-                if t > env.now:
-                    yield env.timeout(t - env.now)
+                yield from transfer("write", step.dram_write_bytes)
                 out_slots.put(1)
 
         env.process(loader())

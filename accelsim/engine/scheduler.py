@@ -58,6 +58,8 @@ class Scheduler:
         self.woken: dict[str, tuple[Pool, ...]] = {
             op: tuple(dict.fromkeys(self.pool[s] for s in self.successors[op])) for op in ops}
         self._sequence = itertools.count()
+        self.active = sum(len(pool.units) for pool in self.pools.values())  # units not waiting
+        self.completing: set[str] = set()  # completed, not yet processed by SimPy
         self.done: dict[str, simpy.Event] = {}
         for op in ops:
             ev = env.event()
@@ -89,14 +91,25 @@ class Scheduler:
                 return heapq.heappop(pool.ready)[1]
             wake = self.env.event()
             pool.waiting.append((next(self._sequence), wake))
+            self.active -= 1
             yield wake
+        self.active -= 1
         return None
+
+    def alone(self) -> bool:
+        """Whether the calling unit (running an operation) is the only one that can act until
+        its operation completes: every other unit waits, and no completion still to be
+        processed wakes any of them."""
+        return self.active == 1 and not any(
+            pool.waiting for op in self.completing for pool in self.woken[op])
 
     def complete(self, op: str) -> None:
         """``op`` has finished: its successors may become ready once SimPy processes this."""
+        self.completing.add(op)
         self.done[op].succeed()
 
     def _completed(self, op: str) -> None:
+        self.completing.discard(op)
         for s in self.successors[op]:
             self.blocking[s] -= 1
             if not self.blocking[s]:
@@ -108,5 +121,6 @@ class Scheduler:
         for pool in pools:
             pool.waiting = []
         waiting.sort(key=lambda w: w[0])
+        self.active += len(waiting)
         for _, wake in waiting:
             wake.succeed()

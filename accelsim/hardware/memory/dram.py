@@ -40,9 +40,10 @@ class DramChannels:
         per_channel = -(-nbytes // len(self.free_at))
         return len(self.free_at) * -(-per_channel // self.preset.row_bytes)
 
-    def transfer(self, nbytes: int) -> int:
-        """Issue a transfer of ``nbytes`` now; return the cycle at which it completes."""
-        now = float(self.env.now)
+    def transfer(self, nbytes: int, *, now: float | None = None) -> int:
+        """Issue a transfer of ``nbytes`` at cycle ``now`` (default: the SimPy clock); return the
+        cycle at which it completes."""
+        now = float(self.env.now if now is None else now)
         if self.ideal or nbytes <= 0:
             return int(now)
         n = len(self.free_at)
