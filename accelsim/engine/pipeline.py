@@ -13,8 +13,12 @@ the plan touches is double-buffered, else one):
 
 Waiting for a tile, for a free output slot, or for the last write-back is a *DRAM stall*. The
 row's ``dram_stall_cycles``, ``bank_conflict_stall_cycles`` and ``dram_activations`` are set
-here, and observers see every step (``on_step``) and DRAM transfer (``on_transfer``); with ideal DRAM and an ideal scratchpad nothing can stall, and (unless an observer wants
-the steps) the operation takes its closed-form compute time in one event.
+here, and observers see every step (``on_step``) and DRAM transfer (``on_transfer``).
+
+Without observers there are two shortcuts, both exact: with ideal DRAM and an ideal scratchpad
+nothing can stall, so the operation takes its closed-form compute time in one event; and an
+operation that runs alone (nothing else can touch the DRAM or the banks until it ends) is played
+by the recurrence of :mod:`accelsim.engine.closed_form`, also in one event.
 """
 from __future__ import annotations
 
@@ -63,8 +67,9 @@ class StepPipeline:
         if alone and self.closed_form and not observers:
             end = closed_form(steps, loads, depth, row, int(env.now), dram, buffers)
             if end is not None:
-                if end > env.now:
-                    yield env.timeout(end - env.now)
+                # a timeout even of 0 cycles, so that completions already pending at this cycle
+                # are processed before the unit looks for its next operation, as in SimPy mode
+                yield env.timeout(end - env.now)
                 return
         in_slots = simpy.Container(env, capacity=depth, init=depth)
         out_slots = simpy.Container(env, capacity=depth, init=depth)
