@@ -236,8 +236,7 @@ class Simulator:
             for step in steps:
                 yield in_slots.get(1)
                 if step.dram_read_bytes:
-                    row.dram_activations += dram.activations(step.dram_read_bytes)
-                    t = dram.transfer(step.dram_read_bytes)
+                    t = row.add_dram(dram.transfer(step.dram_read_bytes))
                     if t > env.now:
                         yield env.timeout(t - env.now)
                 in_q.put(step)
@@ -247,8 +246,7 @@ class Simulator:
                 step = yield out_q.get()
                 if step is None:
                     return
-                row.dram_activations += dram.activations(step.dram_write_bytes)
-                t = dram.transfer(step.dram_write_bytes)
+                t = row.add_dram(dram.transfer(step.dram_write_bytes, write=True))
                 if t > env.now:
                     yield env.timeout(t - env.now)
                 out_slots.put(1)
