@@ -20,16 +20,13 @@ refresh time excluded; the rest of the time the ranks are in precharge standby).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-
-import numpy as np
+from typing import NamedTuple
 
 from .dram_presets import DramPreset
 from .dram_timing import StreamTiming
 
 
-@dataclass(frozen=True)
-class TransferCost:
+class TransferCost(NamedTuple):
     end_cycle: int
     activations: int = 0
     refreshes: int = 0
@@ -43,13 +40,18 @@ class DramChannels:
         self.clock_ghz = clock_ghz
         self.ideal = preset is None
         n = preset.channels if preset else 1
-        self.free_at = np.zeros(n, dtype=np.float64)  # in cycles, data of the last burst
+        self.free_at = [0.0] * n  # per channel, the cycle its last queued burst is served
         self.pending = [0.0, 0.0]  # completion cycle of the last read, of the last write
         self.next_channel = 0
         self.refreshes_counted_ns = 0.0
         if preset:
             self.timing = StreamTiming(preset)
             self.flat = preset.bandwidth_gb_per_s_per_channel is not None
+            self._gaps: dict[tuple, float] = {}
+            self.latency = [self.latency_cycles(False), self.latency_cycles(True)]
+            self.turnaround = self._cycles(self.timing.turnaround_ck) / preset.queue_requests
+            self.refresh_period = self._cycles(preset.trefi_ck)
+            self.refresh_cycles = 0.0 if self.flat else self._cycles(preset.trfc_ck)
 
     def _cycles(self, ck: float) -> float:
         return ck * self.preset.tck_ns * self.clock_ghz
@@ -58,6 +60,16 @@ class DramChannels:
         if self.preset.latency_ns is not None:
             return self.preset.latency_ns * self.clock_ghz
         return self._cycles(self.timing.latency_ck(write))
+
+    def gap_cycles(self, chunk_bytes: int | None, stride_bytes: int | None) -> float:
+        """Cycles per burst of a stream of this shape (cached)."""
+        key = (chunk_bytes, stride_bytes)
+        if key not in self._gaps:
+            p = self.preset
+            self._gaps[key] = (
+                p.burst_bytes / p.bandwidth_gb_per_s_per_channel * self.clock_ghz if self.flat
+                else self._cycles(self.timing.stream_gap_ck(chunk_bytes, stride_bytes)))
+        return self._gaps[key]
 
     def transfer(self, nbytes: int, *, write: bool = False, now: float | None = None,
                  chunk_bytes: int | None = None, stride_bytes: int | None = None) -> TransferCost:
@@ -72,35 +84,43 @@ class DramChannels:
         if chunk_bytes and stride_bytes and stride_bytes > chunk_bytes:
             span = math.ceil(nbytes / chunk_bytes) * stride_bytes
         chunks = -(-span // timing.channel_chunk_bytes)
-        used = [(self.next_channel + i) % n for i in range(min(n, chunks))]
-        self.next_channel = (self.next_channel + chunks) % n
-        bursts = -(-nbytes // p.burst_bytes) / len(used)  # per channel
-        if self.flat:
-            gap = p.burst_bytes / p.bandwidth_gb_per_s_per_channel * self.clock_ghz
-        else:
-            gap = self._cycles(timing.stream_gap_ck(chunk_bytes, stride_bytes))
+        width = min(n, chunks)
+        first = self.next_channel
+        self.next_channel = (first + chunks) % n
+        bursts = -(-nbytes // p.burst_bytes) / width  # per channel
+        gap = self.gap_cycles(chunk_bytes, stride_bytes)
         work = bursts * gap
         other = self.pending[not write] - now
-        if not self.flat and p.rw_queue == "unified" and other > 0:
-            overlap = min(bursts, other / gap)
-            work += overlap / p.queue_requests * self._cycles(timing.turnaround_ck)
-        latency = self.latency_cycles(write)
-        ranks = min(p.ranks, -(-(span // len(used)) // timing.rank_chunk_bytes))
-        done = 0.0
-        refreshes_met = active_ns = 0.0
-        for c in used:
-            begin = max(self.free_at[c], now)
-            if self.flat:
-                end, met = begin + work, 0
-            else:
-                end_ns, met = timing.with_refresh_ns(begin / self.clock_ghz, work / self.clock_ghz)
-                end = end_ns * self.clock_ghz
-            self.free_at[c] = end
-            done = max(done, end + latency)
-            refreshes_met += met
-            active_ns += ranks * (work + (latency if begin <= now else 0.0)) / self.clock_ghz
+        if other > 0 and p.rw_queue == "unified" and not self.flat:
+            work += min(bursts, other / gap) * self.turnaround
+        latency = self.latency[write]
+        period, trfc, free_at = self.refresh_period, self.refresh_cycles, self.free_at
+        last = 0.0
+        met = idle = 0
+        for i in range(width):
+            c = (first + i) % n
+            begin = free_at[c]
+            if begin <= now:
+                begin, idle = now, idle + 1
+            end = begin + work
+            if trfc:
+                # refreshes on the tREFI schedule met during the service, each blocking tRFC
+                k0 = math.floor(begin / period)
+                k = math.floor(end / period) - k0
+                while k:
+                    end = begin + work + k * trfc
+                    k2 = math.floor(end / period) - k0
+                    if k2 == k:
+                        break
+                    k = k2
+                met += k
+            free_at[c] = end
+            last = max(last, end)
+        done = last + latency
         self.pending[write] = max(self.pending[write], done)
-        activations = -(-span // p.row_bytes) + int(refreshes_met) * timing.open_banks
+        ranks = min(p.ranks, -(-(span // width) // timing.rank_chunk_bytes))
+        active_ns = ranks * (work * width + latency * idle) / self.clock_ghz
+        activations = -(-span // p.row_bytes) + met * timing.open_banks
         return TransferCost(int(math.ceil(done - 1e-9)), activations,
                             self._refreshes_until(done / self.clock_ghz), active_ns)
 

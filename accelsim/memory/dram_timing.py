@@ -116,15 +116,3 @@ class StreamTiming:
         """Refreshes of one rank scheduled in [begin, end) (every tREFI from time 0)."""
         period = self.preset.trefi_ck * self.preset.tck_ns
         return max(0, math.floor(end_ns / period) - math.floor(begin_ns / period))
-
-    def with_refresh_ns(self, begin_ns: float, work_ns: float) -> tuple[float, int]:
-        """End of ``work_ns`` of service begun at ``begin_ns``, each refresh met on the way
-        blocking the rank for tRFC; and the number of refreshes met."""
-        trfc = self.preset.trfc_ck * self.preset.tck_ns
-        n = 0
-        while True:
-            end = begin_ns + work_ns + n * trfc
-            m = self.refreshes_between(begin_ns, end)
-            if m <= n:
-                return end, n
-            n = m
