@@ -42,6 +42,7 @@ class DramChannels:
         n = preset.channels if preset else 1
         self.free_at = [0.0] * n  # per channel, the cycle its last queued burst is served
         self.pending = [0.0, 0.0]  # completion cycle of the last read, of the last write
+        self.unpaired = [0.0, 0.0]  # bursts per channel of each direction not yet interleaved
         self.next_channel = 0
         self.refreshes_counted_ns = 0.0
         if preset:
@@ -90,9 +91,8 @@ class DramChannels:
         bursts = -(-nbytes // p.burst_bytes) / width  # per channel
         gap = self.gap_cycles(chunk_bytes, stride_bytes)
         work = bursts * gap
-        other = self.pending[not write] - now
-        if other > 0 and p.rw_queue == "unified" and not self.flat:
-            work += min(bursts, other / gap) * self.turnaround
+        if p.rw_queue == "unified" and not self.flat:
+            work += self._turnaround(write, bursts, gap, now)
         latency = self.latency[write]
         period, trfc, free_at = self.refresh_period, self.refresh_cycles, self.free_at
         last = 0.0
@@ -123,6 +123,17 @@ class DramChannels:
         activations = -(-span // p.row_bytes) + met * timing.open_banks
         return TransferCost(int(math.ceil(done - 1e-9)), activations,
                             self._refreshes_until(done / self.clock_ghz), active_ns)
+
+    def _turnaround(self, write: bool, bursts: float, gap: float, now: float) -> float:
+        """Turnaround cycles of a transfer whose bursts interleave with the other direction's
+        bursts still in flight; each pair of bursts (one read, one write) is charged once."""
+        def in_flight(d: int) -> float:
+            return min(self.unpaired[d], max(0.0, self.pending[d] - now) / gap)
+        mine, other = int(write), int(not write)
+        paired = min(bursts, in_flight(other))
+        self.unpaired[other] = in_flight(other) - paired
+        self.unpaired[mine] = in_flight(mine) + bursts - paired
+        return paired * self.turnaround
 
     def _refreshes_until(self, t_ns: float) -> int:
         """Refreshes of every rank of every channel scheduled up to ``t_ns`` not yet counted."""
