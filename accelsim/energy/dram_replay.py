@@ -1,8 +1,8 @@
 """Replay a list of DRAM transfers without a training step, and price it.
 
-The engine's DRAM model (:class:`accelsim.memory.dram.DramChannels`) serves the transfers; the
+The engine's DRAM model (:class:`accelsim.hardware.memory.dram.DramChannels`) serves the transfers; the
 energy table prices the counts exactly as the energy pass prices a run's (``dram_*`` components of
-docs/energy.md). Exposed as :func:`accelsim.memory.dram.replay`.
+docs/energy.md). Exposed as :func:`accelsim.hardware.memory.dram.replay`.
 """
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from ..config.hardware import Dram
-from ..errors import ConfigError
-from ..memory.dram import DramChannels
-from .prices import PriceList
-from .table import EnergyTable
+from accelsim.hardware.config import Dram
+from accelsim.core.errors import ConfigError
+from accelsim.hardware.memory.dram import DramChannels
+from accelsim.energy.prices import PriceList
+from accelsim.energy.table import EnergyTable
 
 TRANSFER_KEYS = {"op", "bytes", "stream", "chained", "chunk_bytes", "stride_bytes"}
 
@@ -63,7 +63,7 @@ def _check(t: dict, i: int) -> None:
 
 
 def replay(preset, transfers: list[dict], clock_ghz: float = 1.0) -> DramReplay:
-    """See :func:`accelsim.memory.dram.replay`."""
+    """See :func:`accelsim.hardware.memory.dram.replay`."""
     dram = _dram(preset)
     resolved = dram.resolved(source="dram replay")
     channels = DramChannels(None, resolved, clock_ghz)

@@ -1,7 +1,7 @@
 """The training step's DRAM stalls and energy follow the DRAM model (docs/dram.md)."""
 from accelsim.api import simulate
 from accelsim.energy.pricing import price
-from accelsim.io.results import counts
+from accelsim.results.writer import counts
 from accelsim.workload.graph import build_graph
 from testkit import machine, small_cnn
 

@@ -3,10 +3,10 @@ import math
 
 import pytest
 
-from accelsim.config.hardware import Dram
-from accelsim.errors import ConfigError
-from accelsim.memory.dram import DramChannels, replay
-from accelsim.memory.dram_timing import StreamTiming
+from accelsim.hardware.config import Dram
+from accelsim.core.errors import ConfigError
+from accelsim.hardware.memory.dram import DramChannels, replay
+from accelsim.hardware.memory.dram_timing import StreamTiming
 
 DDR4_TCK = 0.63
 BGINT = {"preset": "ddr4_3200", "mapping": "rochrabacobg"}
