@@ -94,28 +94,23 @@ class DramChannels:
         if p.rw_queue == "unified" and not self.flat:
             work += self._turnaround(write, bursts, gap, now)
         latency = self.latency[write]
-        period, trfc, free_at = self.refresh_period, self.refresh_cycles, self.free_at
+        free_at = self.free_at
+        # channels that have served the same transfers are free at the same time: serve one
+        same = width == n and free_at.count(free_at[0]) == n
         last = 0.0
         met = idle = 0
-        for i in range(width):
+        for i in range(1 if same else width):
             c = (first + i) % n
             begin = free_at[c]
             if begin <= now:
                 begin, idle = now, idle + 1
-            end = begin + work
-            if trfc:
-                # refreshes on the tREFI schedule met during the service, each blocking tRFC
-                k0 = math.floor(begin / period)
-                k = math.floor(end / period) - k0
-                while k:
-                    end = begin + work + k * trfc
-                    k2 = math.floor(end / period) - k0
-                    if k2 == k:
-                        break
-                    k = k2
-                met += k
+            end, k = self._served(begin, work)
+            met += k
             free_at[c] = end
             last = max(last, end)
+        if same:
+            self.free_at = [last] * n
+            met, idle = met * n, idle * n
         done = last + latency
         self.pending[write] = max(self.pending[write], done)
         ranks = min(p.ranks, -(-(span // width) // timing.rank_chunk_bytes))
@@ -124,22 +119,41 @@ class DramChannels:
         return TransferCost(int(math.ceil(done - 1e-9)), activations,
                             self._refreshes_until(done / self.clock_ghz), active_ns)
 
+    def _served(self, begin: float, work: float) -> tuple[float, int]:
+        """End of ``work`` begun at ``begin`` on a channel, each refresh of the tREFI schedule met
+        on the way blocking it for tRFC; and the refreshes met."""
+        trfc, period = self.refresh_cycles, self.refresh_period
+        end = begin + work
+        if not trfc:
+            return end, 0
+        k0 = math.floor(begin / period)
+        k = math.floor(end / period) - k0
+        while k:
+            end = begin + work + k * trfc
+            k2 = math.floor(end / period) - k0
+            if k2 == k:
+                break
+            k = k2
+        return end, k
+
     def _turnaround(self, write: bool, bursts: float, gap: float, now: float) -> float:
         """Turnaround cycles of a transfer whose bursts interleave with the other direction's
         bursts still in flight; each pair of bursts (one read, one write) is charged once."""
-        def in_flight(d: int) -> float:
-            return min(self.unpaired[d], max(0.0, self.pending[d] - now) / gap)
         mine, other = int(write), int(not write)
-        paired = min(bursts, in_flight(other))
-        self.unpaired[other] = in_flight(other) - paired
-        self.unpaired[mine] = in_flight(mine) + bursts - paired
+        pending, unpaired = self.pending, self.unpaired
+        theirs = min(unpaired[other], max(0.0, pending[other] - now) / gap)
+        ours = min(unpaired[mine], max(0.0, pending[mine] - now) / gap)
+        paired = min(bursts, theirs)
+        unpaired[other] = theirs - paired
+        unpaired[mine] = ours + bursts - paired
         return paired * self.turnaround
 
     def _refreshes_until(self, t_ns: float) -> int:
         """Refreshes of every rank of every channel scheduled up to ``t_ns`` not yet counted."""
-        if self.flat or t_ns <= self.refreshes_counted_ns:
+        counted = self.refreshes_counted_ns
+        if self.flat or t_ns <= counted:
             return 0
-        n = self.timing.refreshes_between(self.refreshes_counted_ns, t_ns)
+        n = self.timing.refreshes_between(counted, t_ns)
         self.refreshes_counted_ns = t_ns
         return n * self.preset.ranks * len(self.free_at)
 
