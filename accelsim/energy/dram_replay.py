@@ -2,7 +2,7 @@
 
 The engine's DRAM model (:class:`accelsim.hardware.memory.dram.DramChannels`) serves the transfers; the
 energy table prices the counts exactly as the energy pass prices a run's (``dram_*`` components of
-docs/energy.md). Exposed as :func:`accelsim.hardware.memory.dram.replay`.
+docs/energy.md). Exposed as :func:`accelsim.memory.dram.replay`.
 """
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def _check(t: dict, i: int) -> None:
 
 
 def replay(preset, transfers: list[dict], clock_ghz: float = 1.0) -> DramReplay:
-    """See :func:`accelsim.hardware.memory.dram.replay`."""
+    """See :func:`accelsim.memory.dram.replay`."""
     dram = _dram(preset)
     resolved = dram.resolved(source="dram replay")
     channels = DramChannels(None, resolved, clock_ghz)

@@ -1,6 +1,6 @@
 """accelsim's DRAM model against DRAMSim3 (tests/data/dram/dramsim3.csv, DRAMSim3 commit 29817593).
 
-Every case of the file is replayed with :func:`accelsim.hardware.memory.dram.replay`; the test prints the
+Every case of the file is replayed with :func:`accelsim.memory.dram.replay`; the test prints the
 accelsim/DRAMSim3 ratios of completion time and of energy without I/O (DRAMSim3 has no I/O
 energy) and checks them. Nothing in the model is fitted to these numbers: they are for checking.
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from accelsim.hardware.memory.dram import replay
+from accelsim.memory.dram import replay
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "dram" / "dramsim3.csv"
 TARGET = 0.10

@@ -157,16 +157,3 @@ class DramChannels:
         self.refreshes_counted_ns = t_ns
         return n * self.preset.ranks * len(self.free_at)
 
-
-def replay(preset, transfers: list[dict], clock_ghz: float = 1.0):
-    """Replay ``transfers`` on a DRAM and price it; see :mod:`accelsim.energy.dram_replay`.
-
-    ``preset`` is a preset name or a dict of preset fields (``{"preset": "hbm2", "channels": 4}``);
-    each transfer is ``{"op": "read" | "write", "bytes": int, "stream": int, "chained": bool,
-    "chunk_bytes": int | None, "stride_bytes": int | None}``. A stream's chained transfers issue one
-    after the other; unchained ones issue at time 0. Returns a ``DramReplay`` with ``time_ns``,
-    ``bytes_read``, ``bytes_written``, ``activations``, ``energy_pj`` (by component, priced with the
-    default energy table) and ``energy_pj_total``.
-    """
-    from accelsim.energy.dram_replay import replay as priced_replay  # pricing sits above the models
-    return priced_replay(preset, transfers, clock_ghz)
