@@ -26,24 +26,25 @@ class _Undecided(Exception):
 
 def closed_form(steps: list[Step], loads: dict, depth: int, row: OpRow, t0: int,
                 dram: DramChannels, buffers: list[ScratchpadBuffer]) -> int | None:
-    """Play ``steps`` from cycle ``t0``; account the stalls and activations into ``row`` and
-    return the cycle the operation ends, or None (nothing changed) if SimPy must decide."""
-    saved = (dram.free_at.copy(), [b.state() for b in buffers])
+    """Play ``steps`` from cycle ``t0``; account the stalls and DRAM counts into ``row`` (each
+    transfer's in issue order, as SimPy adds them) and return the cycle the operation ends, or
+    None (nothing changed) if SimPy must decide."""
+    saved = (dram.state(), [b.state() for b in buffers],
+             (row.dram_activations, row.dram_refreshes, row.dram_active_rank_ns))
     try:
-        end, dram_stall, bank_stall, activations = _recurrence(steps, loads, depth, t0, dram,
-                                                               buffers)
+        end, dram_stall, bank_stall = _recurrence(steps, loads, depth, t0, row, dram, buffers)
     except _Undecided:
-        dram.free_at = saved[0]
+        dram.restore(saved[0])
         for b, state in zip(buffers, saved[1]):
             b.restore(state)
+        row.dram_activations, row.dram_refreshes, row.dram_active_rank_ns = saved[2]
         return None
     row.dram_stall_cycles = dram_stall
     row.bank_conflict_stall_cycles = bank_stall
-    row.dram_activations += activations
     return end
 
 
-def _recurrence(steps, loads, depth, t0, dram, buffers):
+def _recurrence(steps, loads, depth, t0, row, dram, buffers):
     n = len(steps)
     loaded = [0] * n       # cycle each step's tile is in its slot
     released = [0] * n     # cycle each step's compute (and banks) finished: its input slot frees
@@ -52,7 +53,7 @@ def _recurrence(steps, loads, depth, t0, dram, buffers):
     written: list[int] = []                   # cycle each write-back completed
     li = ci = wi = 0
     loader = writer = compute = t0
-    dram_stall = bank_stall = activations = 0
+    dram_stall = bank_stall = 0
     ideal = dram.ideal
     while True:
         progressed = True
@@ -108,18 +109,16 @@ def _recurrence(steps, loads, depth, t0, dram, buffers):
                     and timed[c] and slot_free and loader < read_at and writer < read_at):
                 raise _Undecided
         if read_at is not None and (write_at is None or read_at <= write_at):
-            nbytes = steps[li].dram_read_bytes
-            activations += dram.activations(nbytes)
-            loaded[li] = loader = max(read_at, dram.transfer(nbytes, now=read_at))
+            cost = dram.transfer(steps[li].dram_read_bytes, now=read_at)
+            loaded[li] = loader = max(read_at, row.add_dram(cost))
             li += 1
         else:
-            nbytes = steps[queued[wi][0]].dram_write_bytes
-            activations += dram.activations(nbytes)
-            writer = max(write_at, dram.transfer(nbytes, now=write_at))
+            cost = dram.transfer(steps[queued[wi][0]].dram_write_bytes, write=True, now=write_at)
+            writer = max(write_at, row.add_dram(cost))
             written.append(writer)
             wi += 1
     if ci < n:
         raise RuntimeError("closed-form pipeline stalled")  # unreachable: every wait resolves
     end = max(compute, writer)
     dram_stall += end - compute
-    return end, int(dram_stall), int(bank_stall), activations
+    return end, int(dram_stall), int(bank_stall)

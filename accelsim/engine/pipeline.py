@@ -12,7 +12,7 @@ the plan touches is double-buffered, else one):
 * the *writer* drains each step's results to DRAM and frees its output slot.
 
 Waiting for a tile, for a free output slot, or for the last write-back is a *DRAM stall*. The
-row's ``dram_stall_cycles``, ``bank_conflict_stall_cycles`` and ``dram_activations`` are set
+row's ``dram_stall_cycles`` and ``bank_conflict_stall_cycles`` and its DRAM counts are set
 here, and observers see every step (``on_step``) and DRAM transfer (``on_transfer``).
 
 Without observers there are two shortcuts, both exact: with ideal DRAM and an ideal scratchpad
@@ -76,8 +76,7 @@ class StepPipeline:
         in_q, out_q = simpy.Store(env), simpy.Store(env)
 
         def transfer(direction: str, nbytes: int):
-            row.dram_activations += dram.activations(nbytes)
-            t = dram.transfer(nbytes)
+            t = row.add_dram(dram.transfer(nbytes, write=direction == "write"))
             for obs in observers:
                 obs.on_transfer(row, direction, int(env.now), int(t), nbytes)
             if t > env.now:
