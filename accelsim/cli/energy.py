@@ -5,9 +5,6 @@ import argparse
 from pathlib import Path
 
 from accelsim.core.errors import ConfigError
-from accelsim.energy.pricing import price
-from accelsim.energy.table import EnergyTable
-from accelsim.results.runfiles import merge_layer_rows, read_run, write_repriced
 
 
 def register(subparsers) -> None:
@@ -26,6 +23,9 @@ def register(subparsers) -> None:
 
 
 def run_energy(args: argparse.Namespace) -> int:
+    from accelsim.energy.pricing import price
+    from accelsim.energy.table import EnergyTable
+    from accelsim.results.runfiles import merge_layer_rows, read_run, write_repriced
     run_dir: Path = args.run_dir
     if not run_dir.is_dir():
         raise ConfigError("not a directory", source=str(run_dir),

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from accelsim.api import load_hardware
 from accelsim.core.errors import ConfigError
-from accelsim.core.yamlfile import load_yaml
-from accelsim.hardware.config import HardwareConfig
-from accelsim.workload.graph import build_graph
-from accelsim.workload.layers import Workload
-from accelsim.workload.loader import load_workload
+
+if TYPE_CHECKING:  # the models are imported when a file is validated, not for --help
+    from accelsim.hardware.config import HardwareConfig
+    from accelsim.workload.layers import Workload
 
 
 def register(subparsers) -> None:
@@ -37,6 +36,7 @@ def _kind(path: Path) -> str:
     if suffix not in (".yaml", ".yml"):
         raise ConfigError(f"unknown file type {suffix or '(none)'!r}", source=str(path),
                           fix="validate a hardware .yaml/.cfg or a workload .yaml/.csv")
+    from accelsim.core.yamlfile import load_yaml
     data = load_yaml(path)
     if "arrays" in data:
         return "hardware"
@@ -64,6 +64,7 @@ def workload_summary(wl: Workload) -> str:
 
 
 def _hardware(path: Path) -> str:
+    from accelsim.api import load_hardware
     hw = load_hardware(path)
     xbar = hw.crossbar
     if xbar is None:
@@ -78,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
         if _kind(path) == "hardware":
             summary = _hardware(path)
         else:
+            from accelsim.workload.graph import build_graph
+            from accelsim.workload.loader import load_workload
             workload = load_workload(path)
             build_graph(workload, source=str(path))  # shapes must chain producer to consumer
             summary = workload_summary(workload)

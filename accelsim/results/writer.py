@@ -22,11 +22,6 @@ from accelsim.workload.lowering import PHASES
 
 SUMMARY_SCHEMA = "accelsim.summary/1"
 COUNTS_SCHEMA = "accelsim.counts/1"
-BASE_COLUMNS = ["layer", "phase", "unit", "macs", "vector_ops", "compute_cycles", "stall_cycles",
-                "total_cycles", "bank_conflict_stall_cycles", "dram_stall_cycles",
-                "dependency_stall_cycles", "utilization", "start_cycle", "end_cycle", "steps",
-                "a_read_elements", "b_read_elements", "c_write_elements", "dram_read_bytes",
-                "dram_write_bytes", "dram_activations", "spill_bytes"]
 
 
 def layer_rows(run: Run) -> list[dict]:

@@ -232,9 +232,6 @@ class Formats(BaseModel):
     optimizer_state: NumberFormat = "fp32"
     mac: NumberFormat = "bf16"
 
-    def bytes_of(self, kind: str) -> int:
-        return BYTES_PER_ELEMENT[getattr(self, kind)]
-
 
 OPTIMIZER_STATE_TENSORS = {"sgd": 0, "sgd_momentum": 1, "adam": 2}
 OPTIMIZER_OPS_PER_WEIGHT = {"sgd": 1, "sgd_momentum": 2, "adam": 6}

@@ -39,7 +39,6 @@ from accelsim.hardware.crossbar.mapping import TileMapping
 
 COUNT_KEYS = ("adc_conversions", "dac_drives", "cell_reads", "write_pulses", "shift_adds",
               "digital_accumulations")
-KERNELS = ("forward_vmm", "backward_mvm", "update", "program")
 
 
 @dataclass(frozen=True)
