@@ -51,7 +51,7 @@ def run(args) -> int:
     if args.trace:
         from pathlib import Path
 
-        from accelsim.results.writer import output_errors
+        from accelsim.results.rundir import output_errors
         with output_errors(Path(args.out)):
             observers[0].write(f"{args.out}/trace.csv")
     print_summary(summ, args.out)

@@ -9,7 +9,6 @@ tolerances (:mod:`accelsim.tools.compare`); updating rewrites the baselines.
 """
 from __future__ import annotations
 
-import json
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -28,6 +27,7 @@ from pydantic import (
 
 from accelsim.core.errors import AccelsimError, ConfigError
 from accelsim.core.yamlfile import load_yaml, validate
+from accelsim.results.rundir import RUN_FILES, SUMMARY
 from accelsim.tools.compare import (
     DEFAULT_METRICS,
     Comparison,
@@ -36,7 +36,6 @@ from accelsim.tools.compare import (
 )
 
 SUITE_FILE = "suite.yaml"
-RUN_FILES = ("summary.json", "layers.csv", "counts.json")
 
 
 class Exclude(BaseModel):
@@ -134,13 +133,11 @@ def run_case(suite_dir: Path, case: Case, out_dir: Path) -> str | None:
         hw = load_hardware(suite_dir / case.config)
         graph = load_graph(suite_dir / case.workload, case.phases, case.batch)
         run = simulate(hw, graph, case.seed, hw_source=case.config, workload_source=case.workload)
-        summary = write_run(run, out_dir)
+        write_run(run, out_dir, wall_time=False)
     except AccelsimError as exc:
         return str(exc)
     except Exception as exc:  # a simulator bug fails this case, not the whole suite
         return f"internal error: {type(exc).__name__}: {exc}"
-    summary.pop("run_info", None)
-    (out_dir / "summary.json").write_text(json.dumps(summary, indent=1, sort_keys=True))
     return None
 
 
@@ -176,7 +173,7 @@ def regress(suite_dir: str | Path, baseline: str | Path, update: bool = False, j
             if errors[case.name]:
                 report.results.append(CaseResult(case, "error", error=errors[case.name]))
                 continue
-            has_base = (base_dir / "summary.json").is_file()
+            has_base = (base_dir / SUMMARY).is_file()
             cmp = None
             if has_base:
                 try:
@@ -202,7 +199,7 @@ def regress(suite_dir: str | Path, baseline: str | Path, update: bool = False, j
     names = {c.name for c in cases}
     if baseline.is_dir():
         for d in sorted(baseline.iterdir()):
-            if d.is_dir() and d.name not in names and (d / "summary.json").is_file():
+            if d.is_dir() and d.name not in names and (d / SUMMARY).is_file():
                 report.stale.append(d.name)
                 if update:
                     for name in RUN_FILES:

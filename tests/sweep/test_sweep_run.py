@@ -11,7 +11,7 @@ from accelsim.results.writer import write_run
 from accelsim.tools.sweep import SweepStore, run_sweep
 from accelsim.tools.sweep.export import export
 from accelsim.tools.sweep.progress import Progress
-from accelsim.tools.sweep.worker import read_layers
+from accelsim.results.rundir import read_run_dir
 from sweepkit import GRID_AXES, MLP, TINY_HW, write_sweep
 
 
@@ -45,7 +45,7 @@ def test_store_holds_what_accelsim_run_writes(tmp_path):
                 summary[k].pop("source")
                 p["summary"][k].pop("source")
             assert p["summary"] == summary
-            assert s.layers(p["id"]) == read_layers(out / "layers.csv")
+            assert s.layers(p["id"]) == read_run_dir(out).rows
             assert p["total_energy_pj"] == summary["energy_pj"]["total"]
 
 

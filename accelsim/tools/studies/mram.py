@@ -38,7 +38,8 @@ from accelsim.energy.pricing import price
 from accelsim.energy.table import EnergyTable
 from accelsim.hardware.config import HardwareConfig
 from accelsim.hardware.memory.mram_write import MramWritePoint
-from accelsim.results.writer import counts, csv_text, write_run
+from accelsim.results.rundir import csv_text
+from accelsim.results.writer import counts, write_run
 from accelsim.tools.derive import derive_mram, to_yaml
 
 SCHEMA = "accelsim.study_mram/1"
