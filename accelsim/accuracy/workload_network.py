@@ -25,6 +25,7 @@ from accelsim.accuracy.dataset import CLASSES, INPUT_SHAPE
 from accelsim.accuracy.network import Conv2D, Dense
 from accelsim.accuracy.network import Pool as PoolLayer
 from accelsim.core.errors import ConfigError
+from accelsim.core import shipped
 from accelsim.core.shipped import shipped_dir
 from accelsim.workload.layers import Conv2d, Linear, Pool, Workload
 from accelsim.workload.loader import load_workload
@@ -43,7 +44,7 @@ def load_network_workload(network: str) -> tuple[Workload, str]:
                               source="--network", fix="run from an accelsim source checkout or "
                               "pass the workload YAML path")
     else:
-        path = Path(network)
+        path = shipped.resolve(network, "workload")
         if path.suffix.lower() not in (".yaml", ".yml"):
             raise ConfigError(f"unknown network {network!r}", source="--network",
                               fix="use mlp, cnn or a workload .yaml file")

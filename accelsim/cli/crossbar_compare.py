@@ -31,7 +31,8 @@ def register(sub) -> None:
                        "block and its two digital twins; print energy per MAC and the energy and "
                        "latency ratios next to Marinella et al.'s figures.")
     p.add_argument("--workload", default=None,
-                   help="workload YAML (default: MNIST 784-300-10 MLP, int8, batch 1)")
+                   help="workload YAML or shipped name (default: MNIST 784-300-10 MLP, int8, "
+                        "batch 1)")
     p.add_argument("--batch", type=int, default=None, help="override the batch size")
     for name, path in MACHINES:
         p.add_argument(f"--{name.replace('_', '-')}", default=path, metavar="YAML",
@@ -46,7 +47,8 @@ def run(args) -> int:
     from accelsim.workload.layers import Workload
     from accelsim.workload.loader import load_workload
 
-    workload = (load_workload(args.workload) if args.workload
+    from accelsim.core.shipped import resolve
+    workload = (load_workload(resolve(args.workload, "workload")) if args.workload
                 else Workload.model_validate(DEFAULT_WORKLOAD))
     if args.batch is not None:
         if args.batch < 1:

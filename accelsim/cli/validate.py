@@ -23,7 +23,8 @@ def register(subparsers) -> None:
         "validate", help="check hardware configs and workloads, explain what is wrong",
         description="Check each FILE: a hardware config (.yaml with 'arrays', or a SCALE-Sim .cfg) "
                     "or a workload (.yaml with 'layers', or a SCALE-Sim topology .csv).")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="a file, or the name of a shipped config or workload (accelsim list)")
     p.set_defaults(func=run)
 
 
@@ -74,8 +75,9 @@ def _hardware(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from accelsim.core.shipped import resolve_any
     for name in args.files:
-        path = Path(name)
+        path = resolve_any(name)
         if _kind(path) == "hardware":
             summary = _hardware(path)
         else:

@@ -39,5 +39,9 @@ class Registry(Generic[T]):
     def names(self) -> list[str]:
         return sorted(self._items)
 
+    def items(self) -> list[tuple[str, T]]:
+        """(name, implementation) pairs, sorted by name."""
+        return sorted(self._items.items())
+
     def __contains__(self, name: str) -> bool:
         return name in self._items

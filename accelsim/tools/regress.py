@@ -25,6 +25,7 @@ from pydantic import (
     PositiveInt,
 )
 
+from accelsim.core import shipped
 from accelsim.core.errors import AccelsimError, ConfigError
 from accelsim.core.yamlfile import load_yaml, validate
 from accelsim.results.rundir import RUN_FILES, SUMMARY
@@ -101,12 +102,13 @@ def load_suite(suite_dir: Path) -> tuple[Suite, list[Case]]:
                           fix=f"pass the directory that holds {SUITE_FILE}")
     path = suite_dir / SUITE_FILE
     suite = validate(Suite, load_yaml(path), str(path))
-    for field_name in ("configs", "workloads"):
+    for field_name, kind in (("configs", "hw"), ("workloads", "workload")):
         for i, rel in enumerate(getattr(suite, field_name)):
-            if not (suite_dir / rel).is_file():
+            if not shipped.resolve_from(suite_dir, rel, kind).is_file():
                 raise ConfigError("file not found", source=str(path),
                                   field=f"{field_name}[{i}] ({rel})",
-                                  fix=f"paths are relative to {suite_dir}")
+                                  fix=f"paths are relative to {suite_dir} (or name a shipped "
+                                      "file: accelsim list)")
     cases = []
     for c in suite.configs:
         for w in suite.workloads:
@@ -130,8 +132,9 @@ def run_case(suite_dir: Path, case: Case, out_dir: Path) -> str | None:
     from accelsim.api import load_graph, load_hardware, simulate
     from accelsim.results.writer import write_run
     try:
-        hw = load_hardware(suite_dir / case.config)
-        graph = load_graph(suite_dir / case.workload, case.phases, case.batch)
+        hw = load_hardware(shipped.resolve_from(suite_dir, case.config, "hw"))
+        graph = load_graph(shipped.resolve_from(suite_dir, case.workload, "workload"),
+                           case.phases, case.batch)
         run = simulate(hw, graph, case.seed, hw_source=case.config, workload_source=case.workload)
         write_run(run, out_dir, wall_time=False)
     except AccelsimError as exc:

@@ -8,6 +8,8 @@ from accelsim.core.errors import ConfigError
 from accelsim.hardware.crossbar.devices import (DEVICES, conductance, curve_a, normalised_a,
                                          pulse_position, resolve_device)
 
+pytestmark = pytest.mark.reference
+
 NAMES = {"ag-a-si", "taox-hfox", "pcmo", "alox-hfo2", "gst-pcm", "epiram", "hzo-fefet", "ideal"}
 
 # (states LTP, states LTD, NL LTP, NL LTD, on/off, c2c) from Table II

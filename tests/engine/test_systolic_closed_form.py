@@ -6,6 +6,8 @@ from hypothesis import given, settings, strategies as st
 
 from accelsim.hardware.compute.systolic_timing import map_gemm
 
+pytestmark = pytest.mark.closed_form
+
 
 @pytest.mark.parametrize("df,expect", [
     ("os", lambda R, C, M, K, N: ceil(M / R) * ceil(N / C) * (K + R + C - 2)),

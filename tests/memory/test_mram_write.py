@@ -7,6 +7,8 @@ from accelsim.core.errors import ConfigError
 from accelsim.hardware.memory.mram_write import MramWritePoint, check_validity, write_error_rate
 from accelsim.hardware.memory.technology import (TECHNOLOGIES, apply_write_point, resolve_technology)
 
+pytestmark = pytest.mark.closed_form
+
 NOMINAL = TECHNOLOGIES.get("stt_mram_22nm")
 
 

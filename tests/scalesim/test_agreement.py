@@ -24,6 +24,8 @@ from accelsim.api import load_hardware
 from accelsim.workload.layers import Conv2d, Gemm
 from accelsim.workload.loader import load_workload
 
+pytestmark = pytest.mark.reference
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "scalesim"
 
 
@@ -82,10 +84,6 @@ def test_readers_reproduce_scalesim_view(run):
         assert folds * per_fold == int(row["total_cycles"]) + 1, layer.name
 
 
-def _run_module_exists() -> bool:
-    import importlib.util
-    return importlib.util.find_spec("accelsim.cli.run") is not None
-
 
 def _simulate(run: dict, tmp_path: Path) -> tuple[list[dict], list[dict]]:
     cfg, topo, ref = _paths(run)
@@ -98,7 +96,6 @@ def _simulate(run: dict, tmp_path: Path) -> tuple[list[dict], list[dict]]:
     return rows, ref
 
 
-@pytest.mark.skipif(not _run_module_exists(), reason="`accelsim run` is not built yet")
 @pytest.mark.parametrize("run", RUNS, ids=[r["run_id"] for r in RUNS])
 def test_compute_cycles_equal_scalesim_plus_one(run, tmp_path):
     rows, ref = _simulate(run, tmp_path)
@@ -110,7 +107,6 @@ def test_compute_cycles_equal_scalesim_plus_one(run, tmp_path):
         assert int(ours["total_cycles"]) == int(ours["compute_cycles"]), ours["layer"]
 
 
-@pytest.mark.skipif(not _run_module_exists(), reason="`accelsim run` is not built yet")
 @pytest.mark.parametrize("run", USER_RUNS, ids=[r["run_id"] for r in USER_RUNS])
 def test_user_mode_compute_cycles_equal_scalesim_stall_free_part(run, tmp_path):
     rows, ref = _simulate(run, tmp_path)
@@ -132,7 +128,6 @@ def _skipped() -> list[dict]:
 SKIPPED = _skipped()
 
 
-@pytest.mark.skipif(not _run_module_exists(), reason="`accelsim run` is not built yet")
 @pytest.mark.parametrize("run", SKIPPED,
                          ids=[f"{r['topology']}__{r['array']}_{r['dataflow']}" for r in SKIPPED])
 def test_pairs_scalesim_was_too_slow_for(run, tmp_path):

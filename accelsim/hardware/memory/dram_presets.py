@@ -22,7 +22,11 @@ class DramPreset:
     source: str
 
 
-DRAM_PRESETS: Registry[DramPreset] = Registry("DRAM preset")
+#: every DRAM preset by name; ``ideal`` (unbounded bandwidth, zero latency, no energy) has no
+#: timing to hold, so its entry is None
+DRAM_PRESETS: Registry[DramPreset | None] = Registry("DRAM preset")
+IDEAL = "ideal"
+DRAM_PRESETS.add(IDEAL, None)
 
 for _p in (
     DramPreset("ddr4_3200", 1, 25.6, 27.7, 8192, 16, 46.6,

@@ -33,7 +33,8 @@ import networkx as nx
 
 from accelsim.api import load_graph, load_hardware, simulate
 from accelsim.core.errors import AccelsimError, ConfigError
-from accelsim.core.shipped import shipped_dir, shipped_file
+from accelsim.core import shipped
+from accelsim.core.shipped import shipped_file
 from accelsim.energy.pricing import price
 from accelsim.energy.table import EnergyTable
 from accelsim.hardware.config import HardwareConfig
@@ -44,7 +45,6 @@ from accelsim.tools.derive import derive_mram, to_yaml
 
 SCHEMA = "accelsim.study_mram/1"
 DEFAULT_BASE = shipped_file("hw", "train128_sram.yaml")
-WORKLOAD_DIR = shipped_dir("workload")
 DEFAULT_NETWORKS = ("resnet18", "resnet50", "mobilenetv2", "bert_base_encoder")
 BASELINE = "sram"
 
@@ -222,9 +222,9 @@ def resolve_networks(names: list[str] | tuple[str, ...]) -> dict[str, Path]:
     """Network names (``workloads/<name>.yaml``) or workload paths → {name: path}."""
     out = {}
     for n in names:
-        p = Path(n) if n.endswith((".yaml", ".yml")) else WORKLOAD_DIR / f"{n}.yaml"
+        p = shipped.resolve(n, "workload")
         if not p.is_file():
-            valid = sorted(q.stem for q in WORKLOAD_DIR.glob("*.yaml"))
+            valid = shipped.names("workload")
             raise ConfigError(f"no workload {n!r} ({p} does not exist)", field="--networks",
                               fix="name a workload file or one of: " + ", ".join(valid))
         out[p.stem] = p
