@@ -15,7 +15,7 @@ SEED = {"energy_per_mac_fj": 11.0,
         "sram_digital": {"energy_ratio": 430.0, "latency_ratio": 34.0}}
 MACHINES = (("analog", "crossbar_analog"), ("digital_reram", "crossbar_digital_reram"),
             ("sram_digital", "crossbar_sram_digital"))  # shipped config names
-#: MNIST 784-300-10 MLP, one of CrossSim v2's training benchmarks (crossbar.md §1.2); int8 data
+#: MNIST 784-300-10 MLP, one of CrossSim v2's training benchmarks (docs/crossbar.md); int8 data
 #: to match the crossbar's 8-bit converters; plain SGD (analog training updates in place).
 DEFAULT_WORKLOAD = {
     "name": "mnist_mlp_784_300_10", "batch": 1, "optimizer": "sgd",

@@ -8,7 +8,7 @@ every table entry it uses is recorded (``used``) so the run's summary can cite i
 Rules (docs/energy.md gives the derivations):
 
 - MAC of format f at node n = (multiply_f + accumulate-add) at 45 nm × node factor(n); the
-  accumulator is int32 for int8 and fp32 for bf16, fp16 and fp32 (memory_energy.md §5.1).
+  accumulator is int32 for int8 and fp32 for bf16, fp16 and fp32 ([P-Hor], docs/design.md §7).
 - PE pipeline registers per MAC: (2 × operand bits + accumulator bits) × register energy per bit
   (Aladdin, 40 nm) × factor(n)/factor(40).
 - Vector op = one fp32 fused multiply-add lane operation = fp32 multiply + fp32 add × factor(n).

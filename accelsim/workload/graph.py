@@ -1,4 +1,4 @@
-"""The training dataflow graph (DESIGN.md §3): a networkx DiGraph of operations and tensors.
+"""The training dataflow graph (docs/design.md §3): a networkx DiGraph of operations and tensors.
 
 Nodes are operations ``<layer>/<phase>`` (plus the sources ``input``, ``param:<layer>`` (weights) and
 ``state:<layer>`` (optimizer state), and the ``loss``). Each op node carries ``layer``, ``phase``, ``order`` (program order), ``unit``

@@ -1,4 +1,4 @@
-"""GEMM lowering of each layer and training phase (DESIGN.md §3).
+"""GEMM lowering of each layer and training phase (docs/design.md §3).
 
 A conv layer with input N×C×H×W, K filters of C×R×S, stride s and output N×K×P×Q lowers to:
 

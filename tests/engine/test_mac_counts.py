@@ -1,4 +1,4 @@
-"""MACs of every layer and phase of the ResNet-50 training graph equal DESIGN.md §3's closed
+"""MACs of every layer and phase of the ResNet-50 training graph equal docs/design.md §3's closed
 forms, computed here independently from the layer shapes."""
 import pytest
 

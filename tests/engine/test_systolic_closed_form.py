@@ -1,4 +1,4 @@
-"""Closed-form checks of the systolic-array model (DESIGN.md §4)."""
+"""Closed-form checks of the systolic-array model (docs/design.md §4)."""
 from math import ceil
 
 import pytest

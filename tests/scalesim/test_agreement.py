@@ -1,11 +1,11 @@
 """Exact agreement with SCALE-Sim 3.0.0 on every CALC-mode run in tests/data/scalesim.
 
 SCALE-Sim's ``Total Cycles`` is the 0-based index of the last OFMAP write, so a stall-free layer's
-cycle count is ``total_cycles + 1`` (DESIGN.md §4). Three checks per run:
+cycle count is ``total_cycles + 1`` (docs/design.md §4). Three checks per run:
 
 1. the readers: the GEMM (M, N, K) of every parsed layer, and the array of the parsed .cfg, equal
    SCALE-Sim's own view (``gemm_M_ofmap_px``, ``gemm_N_filters``, ``gemm_K_window``, ``Sr/Sc/T``,
-   folds), and the closed form of DESIGN.md §4 on those reproduces ``total_cycles + 1``;
+   folds), and the closed form of docs/design.md §4 on those reproduces ``total_cycles + 1``;
 2. the simulator: ``accelsim run CFG TOPO --phases forward`` writes, per layer, ``compute_cycles ==
    total_cycles + 1`` and ``macs`` equal to SCALE-Sim's, with no stalls (CALC mode is stall-free);
 3. USER-mode runs: the stall models differ on purpose (docs/scalesim.md), but the stall-free part

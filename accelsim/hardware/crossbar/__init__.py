@@ -1,5 +1,5 @@
 """Analog ReRAM crossbar tiles: configuration, mapping of weight matrices onto tiles, and the
-closed-form timing and action counts of the three training kernels (DESIGN.md §6)."""
+closed-form timing and action counts of the three training kernels (docs/design.md §6)."""
 from accelsim.hardware.crossbar.config import (
            CrossbarConfig,
            UpdateRule,

@@ -52,7 +52,7 @@ from accelsim.hardware.crossbar.presets import DEFAULT_PRESET, TILE_PRESETS, Til
 #: device parameters that the tile fields set (the error profile passes the tile's values)
 TILE_OWNED_PARAMETERS = ("adc_bits", "dac_bits", "rows_per_tile", "cols_per_tile")
 #: fallback number of states for a device without a finite number (the ``ideal`` device):
-#: NeuroSim MLP V3.0 RealDevice default, 64 levels (memory_energy.md §6)
+#: NeuroSim MLP V3.0 RealDevice default, 64 levels ([T-NS3])
 DEFAULT_STATES = 64
 
 
@@ -61,7 +61,7 @@ class _Strict(BaseModel):
 
 
 class UpdateRule(_Strict):
-    """How many write pulses an outer-product update event applies (DESIGN.md §6)."""
+    """How many write pulses an outer-product update event applies (docs/design.md §6)."""
     rule: Literal["average", "states"] = "average"
     average_pulses_per_update: PositiveFloat = Field(
         default=1.0, description="rule 'average': mean pulses per cell per update event "

@@ -3,8 +3,8 @@
 Per-device numbers (states, nonlinearity labels, R_on, on/off ratio, cycle-to-cycle σ, write
 pulses) are those of NeuroSim's published device table: MLP_NeuroSim V3.0 user manual, Table II
 (github neurosim/MLP_NeuroSim_V3.0, ``documents/NeuroSimV3.0_user_mannual.pdf``), as restated in
-DESIGN.md §6 and reference/notes/crossbar.md §2. Parameters Table II does not give take the
-defaults proposed in reference/notes/crossbar.md §5.2, each with its anchor:
+docs/design.md §6. Parameters Table II does not give take these defaults, each with its anchor
+in another simulator:
 
 - read noise σ 1 % of G (NeuroSim read noise; CrossSim's < 5 % requirement);
 - device-to-device σ 10 % of each device's conductance range (NeuroSim conductance-range

@@ -1,4 +1,4 @@
-"""Closed-form timing and action counts of the crossbar training kernels (DESIGN.md §6).
+"""Closed-form timing and action counts of the crossbar training kernels (docs/design.md §6).
 
 For a layer placed on tiles (:class:`~accelsim.hardware.crossbar.mapping.TileMapping`) and ``V`` input
 vectors (batch × vectors per sample), with ``passes`` = 1 (PWM) or ``dac_bits`` (bit-serial),

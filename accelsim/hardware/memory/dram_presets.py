@@ -1,7 +1,6 @@
 """DRAM presets (timing and energy per standard), each with its source.
 
-Timing and organisation only, from DRAMSim3's shipped configs (reference/notes/memory_energy.md
-§4.2). Energies live in the energy tables (count first, price second).
+Timing and organisation only, from DRAMSim3's shipped configs ([T-D3], docs/design.md §13). Energies live in the energy tables (count first, price second).
 """
 from __future__ import annotations
 
