@@ -17,15 +17,14 @@ Layers must run in sequence (an ``input`` naming another than the previous layer
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from accelsim.accuracy.dataset import CLASSES, INPUT_SHAPE
 from accelsim.accuracy.network import Conv2D, Dense
 from accelsim.accuracy.network import Pool as PoolLayer
-from accelsim.core.errors import ConfigError
 from accelsim.core import shipped
+from accelsim.core.errors import ConfigError
 from accelsim.core.shipped import shipped_dir
 from accelsim.workload.layers import Conv2d, Linear, Pool, Workload
 from accelsim.workload.loader import load_workload

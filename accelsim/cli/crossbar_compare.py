@@ -22,7 +22,6 @@ DEFAULT_WORKLOAD = {
     "formats": {"activation": "int8", "weight": "int8", "error": "int8", "mac": "int8"},
     "layers": [{"kind": "linear", "name": "fc1", "in_features": 784, "out_features": 300},
                {"kind": "linear", "name": "fc2", "in_features": 300, "out_features": 10}]}
-DRAM_COMPONENTS = ("dram_read", "dram_write", "dram_io", "dram_activation", "dram_background")
 
 
 def register(sub) -> None:
@@ -43,11 +42,10 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from accelsim.core.errors import ConfigError
+    from accelsim.core.shipped import resolve
     from accelsim.workload.graph import build_graph
     from accelsim.workload.layers import Workload
     from accelsim.workload.loader import load_workload
-
-    from accelsim.core.shipped import resolve
     workload = (load_workload(resolve(args.workload, "workload")) if args.workload
                 else Workload.model_validate(DEFAULT_WORKLOAD))
     if args.batch is not None:
@@ -70,6 +68,7 @@ def run(args) -> int:
 def measure(path: str, graph) -> dict:
     """Latency, energy and MACs of one training step on the machine in ``path``."""
     from accelsim.api import load_hardware, simulate
+    from accelsim.energy.components import off_chip
     from accelsim.energy.pricing import price
     from accelsim.results.crossbar_summary import crossbar_summary
     from accelsim.results.writer import counts
@@ -79,7 +78,7 @@ def measure(path: str, graph) -> dict:
     energy = price(counts(run), hw.resolved_dict())
     comp = energy["energy_pj"]["by_component"]
     macs = sum(r.macs for r in run.result.rows)
-    on_chip = math.fsum(v for k, v in comp.items() if k not in DRAM_COMPONENTS)
+    on_chip = math.fsum(v for k, v in comp.items() if not off_chip(k))
     out = {"source": path, "latency_ns": run.result.total_cycles / hw.clock_ghz,
            "energy_pj": energy["energy_pj"]["total"], "on_chip_energy_pj": on_chip,
            "macs": macs, "energy_by_component_pj": comp, "crossbar": None}

@@ -4,8 +4,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from accelsim.core.errors import ConfigError
-
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(

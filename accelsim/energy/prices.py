@@ -24,6 +24,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accelsim.core.errors import ConfigError
+from accelsim.energy.components import (
+    DRAM_BACKGROUND,
+    LEAKAGE,
+    action_component,
+    dynamic_names,
+)
 from accelsim.energy.table import EnergyTable, Entry
 
 #: format → (multiply entry, accumulate-add entry, operand bits, accumulator bits)
@@ -33,13 +39,8 @@ MAC_COMPOSITION = {
     "fp16": ("fp16_multiply", "fp32_add", 16, 32),
     "fp32": ("fp32_multiply", "fp32_add", 32, 32),
 }
-#: static-power component kinds, as shown in the summary's energy_pj
-LEAKAGE, DRAM_BACKGROUND = "leakage", "dram_background"
-CROSSBAR_COLUMNS = {
-    "adc_conversions": "crossbar_adc", "dac_drives": "crossbar_dac",
-    "cell_reads": "crossbar_cell_read", "write_pulses": "crossbar_write_pulse",
-    "shift_adds": "crossbar_shift_add", "digital_accumulations": "crossbar_digital_accumulation",
-}
+#: crossbar action → the component it charges (declared in accelsim.energy.components)
+CROSSBAR_COLUMNS = action_component("crossbar")
 
 
 @dataclass(frozen=True)
@@ -72,14 +73,7 @@ class PriceList:
 
     # -- components -------------------------------------------------------------------------
     def dynamic_components(self, with_crossbar: bool) -> list[str]:
-        names = ["mac", "pe_register", "vector"]
-        for b in self.buffers:
-            names += [f"buffer_{b}_read", f"buffer_{b}_write"]
-        if self.dram is not None:
-            names += ["dram_read", "dram_write", "dram_io", "dram_activation"]
-        if with_crossbar:
-            names += list(CROSSBAR_COLUMNS.values())
-        return names
+        return dynamic_names(self.buffers, dram=self.dram is not None, crossbar=with_crossbar)
 
     def static_power_mw(self) -> dict[str, tuple[str, float]]:
         """component → (kind, power in mW) for every powered component."""

@@ -12,7 +12,14 @@ from pathlib import Path
 
 from accelsim.core.errors import ConfigError
 from accelsim.energy.pricing import summary_section
-from accelsim.results.rundir import COUNTS, LAYERS, SUMMARY, csv_text, json_text, write_run_files
+from accelsim.results.rundir import (
+    COUNTS,
+    LAYERS,
+    SUMMARY,
+    csv_text,
+    json_text,
+    write_run_files,
+)
 
 ENERGY_SUFFIX = "_energy_pj"
 

@@ -14,7 +14,14 @@ from accelsim.energy.pricing import price, summary_section
 from accelsim.engine.run import Run
 from accelsim.hardware.error_profile import build_error_profile
 from accelsim.results.crossbar_summary import crossbar_summary
-from accelsim.results.rundir import COUNTS, LAYERS, SUMMARY, csv_text, json_text, write_run_files
+from accelsim.results.rundir import (
+    COUNTS,
+    LAYERS,
+    SUMMARY,
+    csv_text,
+    json_text,
+    write_run_files,
+)
 from accelsim.workload.lowering import PHASES
 
 SUMMARY_SCHEMA = "accelsim.summary/1"

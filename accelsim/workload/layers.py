@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from accelsim.core.formats import BYTES_PER_ELEMENT, NumberFormat
+from accelsim.core.formats import NumberFormat
 
 OutputRule = Literal["standard", "scalesim"]
 

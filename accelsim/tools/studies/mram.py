@@ -32,9 +32,10 @@ from pathlib import Path
 import networkx as nx
 
 from accelsim.api import load_graph, load_hardware, simulate
-from accelsim.core.errors import AccelsimError, ConfigError
 from accelsim.core import shipped
+from accelsim.core.errors import AccelsimError, ConfigError
 from accelsim.core.shipped import shipped_file
+from accelsim.energy.components import component_of
 from accelsim.energy.pricing import price
 from accelsim.energy.table import EnergyTable
 from accelsim.hardware.config import HardwareConfig
@@ -147,16 +148,9 @@ def cacti_leakage_table(hw: HardwareConfig, source: str | None = None) -> Energy
 
 
 def component_group(component: str) -> str:
-    """The breakdown group of an energy component of docs/energy.md §3."""
-    if component in ("mac", "pe_register", "vector"):
-        return "compute"
-    if component.startswith("buffer_"):
-        return "scratchpad_" + component.rsplit("_", 1)[1]  # read | write | leakage
-    if component in ("dram_read", "dram_write", "dram_activation"):
-        return "dram_access"
-    if component in ("dram_io", "dram_background"):
-        return component
-    return "crossbar" if component.startswith("crossbar_") else "other"
+    """The breakdown group of an energy component (declared in accelsim.energy.components)."""
+    declared = component_of(component)
+    return declared.group if declared is not None and declared.group in GROUPS else "other"
 
 
 # -- running ---------------------------------------------------------------------------------
