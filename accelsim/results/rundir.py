@@ -29,6 +29,8 @@ from accelsim.core.errors import ConfigError
 SUMMARY, LAYERS, COUNTS = "summary.json", "layers.csv", "counts.json"
 #: the files of a run directory, in the order they are renamed into place
 RUN_FILES = (LAYERS, COUNTS, SUMMARY)
+#: layers.csv columns that are names, kept as text even when they look like numbers
+TEXT_COLUMNS = ("layer", "phase", "unit")
 DAMAGED_FIX = "the file is damaged (a killed or interrupted run?): re-run 'accelsim run'"
 _INT = re.compile(r"-?\d+")
 
@@ -141,7 +143,8 @@ def read_layers(path: str | Path) -> tuple[list[str], list[dict[str, Any]]]:
         if len(cells) != len(header):
             raise ConfigError(f"has {len(cells)} cells, the header {len(header)}",
                               source=str(path), field=f"line {line}", fix=DAMAGED_FIX)
-        rows.append({h: parse_value(c) for h, c in zip(header, cells)})
+        rows.append({h: c if h in TEXT_COLUMNS else parse_value(c)
+                     for h, c in zip(header, cells)})
     return header, rows
 
 

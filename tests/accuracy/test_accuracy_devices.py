@@ -5,8 +5,14 @@ import numpy as np
 import pytest
 
 from accelsim.core.errors import ConfigError
-from accelsim.hardware.crossbar.devices import (DEVICES, conductance, curve_a, normalised_a,
-                                         pulse_position, resolve_device)
+from accelsim.hardware.crossbar.devices import (
+    DEVICES,
+    conductance,
+    curve_a,
+    normalised_a,
+    pulse_position,
+    resolve_device,
+)
 
 pytestmark = pytest.mark.reference
 

@@ -4,9 +4,9 @@ import math
 
 import pytest
 
+from accelsim.core.errors import ConfigError
 from accelsim.energy.pricing import column, price, summary_section
 from accelsim.energy.table import EnergyTable
-from accelsim.core.errors import ConfigError
 
 pytestmark = pytest.mark.closed_form
 
