@@ -22,8 +22,8 @@ import math
 from dataclasses import dataclass
 
 from accelsim.core.errors import ConfigError
+from accelsim.core.phases import PHASES
 from accelsim.energy.components import BUFFER, actions
-from accelsim.workload.lowering import PHASES
 
 SCHEMA = "accelsim.counts/1"
 

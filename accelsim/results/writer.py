@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from accelsim import __version__
+from accelsim.core.phases import PHASES
 from accelsim.energy.pricing import price, summary_section
 from accelsim.engine.run import Run
 from accelsim.hardware.error_profile import build_error_profile
@@ -22,7 +23,6 @@ from accelsim.results.rundir import (
     json_text,
     write_run_files,
 )
-from accelsim.workload.lowering import PHASES
 
 SUMMARY_SCHEMA = "accelsim.summary/1"
 COUNTS_SCHEMA = "accelsim.counts/1"

@@ -14,7 +14,6 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from pydantic import (
     BaseModel,
@@ -27,6 +26,7 @@ from pydantic import (
 
 from accelsim.core import shipped
 from accelsim.core.errors import AccelsimError, ConfigError
+from accelsim.core.phases import PhaseSet
 from accelsim.core.yamlfile import load_yaml, validate
 from accelsim.results.rundir import RUN_FILES, SUMMARY
 from accelsim.tools.compare import (
@@ -61,7 +61,7 @@ class Suite(BaseModel):
     configs: list[str] = Field(min_length=1)
     workloads: list[str] = Field(min_length=1)
     batch: PositiveInt | None = None
-    phases: Literal["training", "forward"] = "training"
+    phases: PhaseSet = "training"
     seed: NonNegativeInt = 0
     exclude: list[Exclude] = Field(default_factory=list)
     metrics: list[str] = Field(default_factory=lambda: list(DEFAULT_METRICS))

@@ -22,12 +22,11 @@ import networkx as nx
 from accelsim import __version__
 from accelsim.core.errors import ConfigError
 from accelsim.core.formats import BYTES_PER_ELEMENT
+from accelsim.core.phases import PHASE_SETS
 from accelsim.workload.layers import Add, Gemm, Pool, Workload
 from accelsim.workload.lowering import lower, optimizer_state_elements, phases_of
 
 GRAPH_SCHEMA = "accelsim.graph/1"
-PHASE_SETS = {"training": ("forward", "backward_data", "backward_weight", "update"),
-              "forward": ("forward",)}
 
 
 class _Builder:

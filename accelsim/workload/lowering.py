@@ -43,8 +43,6 @@ from accelsim.workload.layers import (
     Workload,
 )
 
-PHASES = ("forward", "backward_data", "backward_weight", "update")
-
 
 @dataclass(frozen=True)
 class GemmShape:
