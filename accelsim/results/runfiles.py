@@ -12,20 +12,13 @@ from pathlib import Path
 
 from accelsim.core.errors import ConfigError
 from accelsim.energy.pricing import summary_section
-from accelsim.results.rundir import (
-    COUNTS,
-    LAYERS,
-    SUMMARY,
-    csv_text,
-    json_text,
-    write_run_files,
-)
+from accelsim.results import rundir
 
 ENERGY_SUFFIX = "_energy_pj"
 
 
 def merge_layer_rows(rows: list[dict], header: list[str], priced: list[dict],
-                     source: str = LAYERS) -> tuple[list[dict], list[str]]:
+                     source: str = rundir.LAYERS) -> tuple[list[dict], list[str]]:
     """layers.csv rows with their energy columns replaced by the priced rows' columns."""
     if len(rows) != len(priced):
         raise ConfigError(f"has {len(rows)} rows but counts.json has {len(priced)}",
@@ -46,8 +39,8 @@ def write_repriced(out_dir: Path, summary: dict, rows: list[dict], header: list[
                    result: dict, counts: dict | None = None) -> None:
     """Write summary.json and layers.csv with the re-priced energy (and counts.json when given,
     so that a new output directory can itself be re-priced)."""
-    files = {LAYERS: csv_text(rows, header),
-             SUMMARY: json_text({**summary, **summary_section(result)})}
+    files = {rundir.LAYERS: rundir.csv_text(rows, header),
+             rundir.SUMMARY: rundir.json_text({**summary, **summary_section(result)})}
     if counts is not None:
-        files[COUNTS] = json_text(counts)
-    write_run_files(out_dir, files)
+        files[rundir.COUNTS] = rundir.json_text(counts)
+    rundir.write_run_files(out_dir, files)
