@@ -158,17 +158,12 @@ class CrossbarConfig(_Strict):
     @field_validator("preset")
     @classmethod
     def _known_preset(cls, v: str) -> str:
-        if v not in TILE_PRESETS:
-            raise ValueError(f"unknown crossbar tile preset {v!r}; valid: "
-                             + ", ".join(TILE_PRESETS.names()))
-        return v
+        return TILE_PRESETS.check(v)
 
     @field_validator("device")
     @classmethod
     def _known_device(cls, v: str) -> str:
-        if v not in DEVICES:
-            raise ValueError(f"unknown device preset {v!r}; valid: " + ", ".join(DEVICES.names()))
-        return v
+        return DEVICES.check(v)
 
     @field_validator("cols_per_adc")
     @classmethod
