@@ -72,6 +72,7 @@ def write_run_files(out_dir: str | Path, files: dict[str, str]) -> None:
                               fix="choose a directory with -o/--out")
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
         try:
+            os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp's 0700 would become the run's mode
             for name, text in files.items():
                 (tmp / name).write_text(text, encoding="utf-8")
             if not out.exists():
@@ -85,6 +86,12 @@ def write_run_files(out_dir: str | Path, files: dict[str, str]) -> None:
                 os.replace(tmp / name, out / name)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def parse_value(text: str):

@@ -141,3 +141,13 @@ def test_everything_documented_is_written(runs, file):
     keys = written(runs, file)
     stale = [n for n in documented(file) if not any(_regex(n).match(k) for k in keys)]
     assert not stale, f"documented in docs/outputs.md for {file} but never written: {stale}"
+
+
+def test_a_new_run_directory_has_the_usual_permissions(tmp_path):
+    import os
+    import stat
+    out = tmp_path / "fresh"
+    rundir.write_run_files(out, {"summary.json": "{}"})
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    assert stat.S_IMODE(os.stat(out).st_mode) == stat.S_IMODE(os.stat(plain).st_mode)
