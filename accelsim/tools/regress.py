@@ -9,7 +9,6 @@ tolerances (:mod:`accelsim.tools.compare`); updating rewrites the baselines.
 """
 from __future__ import annotations
 
-import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from accelsim.core import shipped
 from accelsim.core.errors import AccelsimError, ConfigError
 from accelsim.core.phases import PhaseSet
 from accelsim.core.yamlfile import load_yaml, validate
-from accelsim.results.rundir import RUN_FILES, SUMMARY
+from accelsim.results.rundir import RUN_FILES, SUMMARY, write_run_files
 from accelsim.tools.compare import (
     DEFAULT_METRICS,
     Comparison,
@@ -153,10 +152,9 @@ def _run_all(suite_dir: Path, cases: list[Case], out: Path, jobs: int) -> dict[s
 
 
 def _replace_dir(src: Path, dst: Path) -> None:
-    """Put the run files of ``src`` in ``dst`` (other files in ``dst`` are left alone)."""
-    dst.mkdir(parents=True, exist_ok=True)
-    for name in RUN_FILES:
-        shutil.copyfile(src / name, dst / name)
+    """Put the run files of ``src`` in ``dst``, atomically (other files in ``dst`` are left
+    alone)."""
+    write_run_files(dst, {name: (src / name).read_text(encoding="utf-8") for name in RUN_FILES})
 
 
 def regress(suite_dir: str | Path, baseline: str | Path, update: bool = False, jobs: int = 1,
