@@ -22,7 +22,8 @@ SOURCES = ("accelsim", "hw_configs", "workloads", "pyproject.toml", "README.md")
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:
-    """The folder an accelsim wheel was installed into."""
+    """The folder an accelsim wheel was installed into (built without isolation: setuptools
+    >= 70.1, from the test extra, builds wheels by itself)."""
     base = tmp_path_factory.mktemp("installed")
     src = base / "src"
     src.mkdir()
