@@ -17,13 +17,13 @@ Layers must run in sequence (an ``input`` naming another than the previous layer
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 from accelsim.accuracy.dataset import CLASSES, INPUT_SHAPE
 from accelsim.accuracy.network import Conv2D, Dense
 from accelsim.accuracy.network import Pool as PoolLayer
+from accelsim.core import shipped
 from accelsim.core.errors import ConfigError
 from accelsim.core.shipped import shipped_dir
 from accelsim.workload.layers import Conv2d, Linear, Pool, Workload
@@ -43,7 +43,7 @@ def load_network_workload(network: str) -> tuple[Workload, str]:
                               source="--network", fix="run from an accelsim source checkout or "
                               "pass the workload YAML path")
     else:
-        path = Path(network)
+        path = shipped.resolve(network, "workload")
         if path.suffix.lower() not in (".yaml", ".yml"):
             raise ConfigError(f"unknown network {network!r}", source="--network",
                               fix="use mlp, cnn or a workload .yaml file")
