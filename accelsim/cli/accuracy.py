@@ -53,6 +53,10 @@ def _common(p, default_out: str) -> None:
     p.add_argument("--lr", type=float, default=None, help="learning rate (default 0.05)")
     p.add_argument("--crossbar-lr", type=float, default=None,
                    help="in-place crossbar learning rate (default lr / (1 - momentum))")
+    p.add_argument("--profile", default="accelsim",
+                   help="training profile: accelsim (default) or neurosim (docs/accuracy.md)")
+    p.add_argument("--dataset", default="digits",
+                   help="digits (default, 8x8) or mnist (20x20 crops; needs accelsim[mnist])")
     p.add_argument("-o", "--out", default=default_out, help=f"output directory ({default_out})")
 
 
@@ -62,7 +66,7 @@ def _experiment(args, seed: int):
     epochs = DEFAULT_EPOCHS if args.epochs is None else args.epochs
     lr = DEFAULT_LR if args.lr is None else args.lr
     return Experiment(args.network, epochs=epochs, seed=seed, lr=lr,
-                      crossbar_lr=args.crossbar_lr)
+                      crossbar_lr=args.crossbar_lr, profile=args.profile, dataset=args.dataset)
 
 
 def _errors(args):
@@ -90,9 +94,12 @@ def _print_result(r: dict) -> None:
     for note in r["network"]["adaptations"]:
         print(f"adapted: {note}")
     rates = ", ".join(f"{k} {v:g} ({r['formats'][k]})" for k, v in r["bit_error_rate"].items())
-    print(f"network {r['network']['name']}, seed {r['seed']}, BER: {rates}")
+    print(f"network {r['network']['name']} on {r['dataset']['name']}, profile "
+          f"{r['profile']['name']}, seed {r['seed']}, BER: {rates}")
     if r["crossbar"]:
-        print(f"crossbar {r['crossbar']['device']} on {', '.join(r['crossbar']['layers'])}")
+        print(f"crossbar {r['crossbar']['device']} on {', '.join(r['crossbar']['layers'])}, "
+              f"update {r['crossbar']['parameters']['update_scheme']} "
+              f"({r['crossbar']['parameters']['update_rounding']} rounding)")
     print(f"{'epoch':>5}  {'train_loss':>10}  {'test_acc_%':>10}  {'ideal_acc_%':>11}  "
           f"{'delta_points':>12}")
     for i, (acc, ideal) in enumerate(zip(r["test_accuracy"], r["ideal_test_accuracy"]), 1):

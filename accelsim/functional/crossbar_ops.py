@@ -74,6 +74,9 @@ class AnalogCrossbar:
             self.p_max = {1: device.states_ltp - 1, -1: device.states_ltd - 1}
             self.a = {1: curve_a(device.nl_ltp, self.p_max[1]),
                       -1: curve_a(device.nl_ltd, self.p_max[-1])}
+        self._inv_a = {k: 0.0 if np.isinf(a) else 1.0 / a for k, a in self.a.items()}
+        self._drive = {k: (1.0 / self.p_max[k] if np.isinf(a) else 1.0 / (-a * np.expm1(-self.p_max[k] / a)))
+                       for k, a in self.a.items()}
         f32 = np.float32
         self.gain = np.maximum(1.0 + device.d2d_sigma * rng.standard_normal(shape), 0.0).astype(f32)
         self.inv_gain = np.divide(1.0, self.gain, out=np.zeros_like(self.gain), where=self.gain > 0)
@@ -94,10 +97,12 @@ class AnalogCrossbar:
         return self._read(dy, self._w_norm, self._sigma2, self.device.cols_per_tile)
 
     def update(self, x: np.ndarray, dy: np.ndarray, lr: float) -> None:
+        """Outer-product update ``W ← W − lr·dyᵀ·x`` with the device's update scheme."""
         xq = self._dac_dequantised(x)
         dq = self._dac_dequantised(dy)
-        delta_c = np.float32(-lr / (2.0 * self.w_max)) * (dq.T @ xq)
-        self._move(self._pulses(delta_c))
+        scale = np.float32(lr / (2.0 * self.w_max))   # |Δc| per unit |δ·x|
+        up, down = UPDATE_SCHEMES[self.device.update_scheme](self, xq, dq, scale)
+        self._move(up, down)
 
     # ---- pieces -------------------------------------------------------------------------------
     def dac(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -157,6 +162,52 @@ class AnalogCrossbar:
             position = conductance(np.rint(pulse_position(position, a, p_max)), a, p_max)
         self._set(np.where(self.stuck, self.stuck_value, self.gain * position))
 
+    # ---- update schemes: (up, down) pulse counts of each device over the batch -----------------
+    def _batch_summed(self, xq, dq, scale):
+        """The batch's summed outer product, pulsed once (one signed count per device)."""
+        n = self._pulses(-scale * (dq.T @ xq))
+        return np.maximum(n, 0.0), np.maximum(-n, 0.0)
+
+    def _per_sample(self, xq, dq, scale):
+        """One pulse step per sample: the up and down pulses of every sample, summed apart."""
+        if self.device.states_ltp is not None and self.device.update_rounding == "deterministic":
+            wanted = (-scale * dq)[:, :, None] * xq[:, None, :]     # (batch, out, in)
+            counts = [np.minimum(np.rint(np.maximum(sign * wanted, 0.0) * p), p).sum(axis=0)
+                      for sign, p in ((1, self.p_max[1]), (-1, self.p_max[-1]))]
+            return counts[0], counts[1]
+        up, down = _signed_parts(xq, dq, scale)
+        if self.device.states_ltp is None:              # analog: the moves themselves
+            return up, down
+        batch = len(xq)
+        return (self._stochastic_counts(up * self.p_max[1], batch, self.p_max[1]),
+                self._stochastic_counts(down * self.p_max[-1], batch, self.p_max[-1]))
+
+    def _pulse_train(self, xq, dq, scale):
+        """aihwkit-style stochastic pulse trains of ``pulse_train_length`` bits per sample: a
+        device gets a pulse where its row's and its column's bits coincide."""
+        length = self.device.pulse_train_length
+        gain = scale * np.float32(0.5 * (self.p_max[1] + self.p_max[-1]))  # pulses per unit |δx|
+        x_abs, d_abs = np.abs(xq), np.abs(dq)
+        x_peak = np.maximum(x_abs.max(axis=1, keepdims=True), np.float32(1e-30))
+        d_peak = np.maximum(d_abs.max(axis=1, keepdims=True), np.float32(1e-30))
+        share = np.sqrt(gain * x_peak * d_peak / np.float32(length))  # balanced: p_x = p_δ at peak
+        bits_x = self._bits(np.minimum(share * x_abs / x_peak, 1.0), length)   # (batch·L, in)
+        bits_d = self._bits(np.minimum(share * d_abs / d_peak, 1.0), length)   # (batch·L, out)
+        sign_x = np.repeat(np.sign(xq), length, axis=0)
+        sign_d = np.repeat(np.sign(dq), length, axis=0)
+        return _signed_parts(bits_x * sign_x, bits_d * sign_d, np.float32(1.0))
+
+    def _bits(self, probability: np.ndarray, length: int) -> np.ndarray:
+        draw = self.rng.random((len(probability), length, probability.shape[1]), dtype=np.float32)
+        return (draw < probability[:, None, :]).astype(np.float32).reshape(-1, probability.shape[1])
+
+    def _stochastic_counts(self, mean: np.ndarray, batch: int, p_max: int) -> np.ndarray:
+        """Pulses over ``batch`` samples each stochastically rounding its own wanted count, the
+        samples' counts taken equal to their mean: ``batch·⌊r⌋ + Binomial(batch, r − ⌊r⌋)``."""
+        per_sample = np.minimum(mean / np.float32(batch), np.float32(p_max))
+        whole = np.floor(per_sample)
+        return batch * whole + self.rng.binomial(batch, per_sample - whole).astype(np.float32)
+
     def _pulses(self, delta: np.ndarray) -> np.ndarray:
         """Signed pulse counts for a wanted conductance step (NeuroSim: linear in Δc)."""
         p_max = np.where(delta >= 0, np.float32(self.p_max[1]), np.float32(self.p_max[-1]))
@@ -169,32 +220,36 @@ class AnalogCrossbar:
             n = np.floor(wanted + self.rng.random(wanted.shape, dtype=np.float32))
         return np.clip(n, -p_max, p_max)
 
-    def _move(self, n: np.ndarray) -> None:
-        """Apply signed pulse counts ``n`` along each device's G(P) curves."""
+    def _move(self, up: np.ndarray, down: np.ndarray) -> None:
+        """Apply ``up`` potentiating and ``down`` depressing pulses to each device, interleaved.
+
+        On a direction's curve one pulse moves ``dc/dP = D − c/A`` (``D = 1/(A·(1 − e^{−P_max/A}))``,
+        ``1/A = 0`` and ``D = 1/P_max`` for a linear direction), linear in c, so n pulses are an
+        affine map of c. Up and down pulses spread evenly over the batch then follow
+        ``dc/ds = α − β·c`` over s ∈ [0, 1] with ``α = N⁺D⁺ − N⁻D⁻`` and ``β = N⁺/A⁺ − N⁻/A⁻``:
+        ``c(1) = c·e^{−β} + α·(1 − e^{−β})/β``, exact for moves in one direction. The flow is
+        monotone, so clipping at the range's ends once is clipping along the way.
+        """
         position = np.minimum(self.c * self.inv_gain, np.float32(1.0))
-        up = n > 0
-        (a_up, a_down), (p_up, p_down) = (self.a[1], self.a[-1]), (self.p_max[1], self.p_max[-1])
-        p_max = np.where(up, np.float32(p_up), np.float32(p_down))
-        if np.isinf(a_up) and np.isinf(a_down):  # linear in both directions
-            new = np.clip(position * p_max + n, 0.0, p_max) / p_max
-        elif np.isfinite(a_up) and np.isfinite(a_down):
-            a = np.where(up, np.float32(a_up), np.float32(a_down))
-            k = np.where(up, np.float32(np.expm1(-p_up / a_up)), np.float32(np.expm1(-p_down / a_down)))
-            p = np.clip(-a * np.log(1.0 + position * k) + n, 0.0, p_max)
-            new = (np.exp(-p / a) - 1.0) / k
-        else:  # one linear and one nonlinear direction
-            moved_up = conductance(np.clip(pulse_position(position, a_up, p_up) + n, 0, p_up), a_up, p_up)
-            moved_down = conductance(np.clip(pulse_position(position, a_down, p_down) + n, 0, p_down),
-                                     a_down, p_down)
-            new = np.where(up, moved_up, moved_down)
-        new = np.where(n != 0, new, position)
-        c = self.gain * new
-        if self.device.c2c_sigma > 0:  # √|n| is 0 where nothing moved
-            c += (np.float32(self.device.c2c_sigma) * np.sqrt(np.abs(n))
+        alpha = up * self._drive[1] - down * self._drive[-1]
+        beta = up * self._inv_a[1] - down * self._inv_a[-1]
+        if self._inv_a[1] == 0 and self._inv_a[-1] == 0:  # linear in both directions
+            new = position + alpha
+        else:
+            beta = np.maximum(beta, np.float32(-30.0))  # beyond: the flow leaves the range anyway
+            safe = np.where(beta == 0, np.float32(1.0), beta)
+            spread = np.where(beta == 0, np.float32(1.0), -np.expm1(-beta) / safe)
+            new = position * np.exp(-beta) + alpha * spread
+        pulses = up + down
+        moved = pulses > 0
+        c = self.gain * np.clip(new, 0.0, 1.0)
+        if self.device.c2c_sigma > 0:  # one pulse adds σ of the range; independent per pulse
+            c += (np.float32(self.device.c2c_sigma) * np.sqrt(pulses)
                   * self.rng.standard_normal(c.shape, dtype=np.float32))
         if self.device.states_ltp is not None:
-            self.events["write_pulses"] += int(np.abs(n).sum())
-        self._set(np.where(self.stuck, self.stuck_value, np.clip(c, 0.0, self.gain)))
+            self.events["write_pulses"] += int(pulses.sum())
+        c = np.where(moved, np.clip(c, 0.0, self.gain), self.c)
+        self._set(np.where(self.stuck, self.stuck_value, c))
 
     def _set(self, c: np.ndarray) -> None:
         self.c = c = c.astype(np.float32)
@@ -208,6 +263,25 @@ class AnalogCrossbar:
     def weight(self) -> np.ndarray:
         """The weights the devices currently hold (noise-free read)."""
         return (self.w_max * self._w_norm).astype(np.float32)
+
+
+UPDATE_SCHEMES = {"batch_summed": AnalogCrossbar._batch_summed,
+                  "per_sample": AnalogCrossbar._per_sample,
+                  "pulse_train": AnalogCrossbar._pulse_train}
+
+
+def _signed_parts(x: np.ndarray, d: np.ndarray, scale) -> tuple[np.ndarray, np.ndarray]:
+    """Σ over the batch of the positive and of the negative parts of ``−scale·d_b ⊗ x_b``, each
+    (out × in), from two products of the inputs' and errors' sign-split halves."""
+    zero = np.float32(0.0)
+    x_pos, x_neg = np.maximum(x, zero), np.maximum(-x, zero)
+    d_pos, d_neg = np.maximum(d, zero), np.maximum(-d, zero)
+    out = d.shape[1]
+    stacked = np.concatenate([d_neg, d_pos], axis=1).T @ x_pos      # rows: up, then down
+    if np.any(x_neg):
+        stacked += np.concatenate([d_pos, d_neg], axis=1).T @ x_neg
+    stacked *= scale
+    return stacked[:out], stacked[out:]
 
 
 def make_crossbar(weight: np.ndarray, device: CrossbarDevice, rng: np.random.Generator):

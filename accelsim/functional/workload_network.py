@@ -24,7 +24,9 @@ import numpy as np
 from ..errors import ConfigError
 from ..workload.layers import Conv2d, Linear, Pool, Workload
 from ..workload.loader import load_workload
-from .dataset import CLASSES, INPUT_SHAPE
+from .dataset import CLASSES
+
+DIGITS_SHAPE = (1, 8, 8)
 from .network import Conv2D, Dense, Pool as PoolLayer
 
 SUPPORTED_KINDS = ("conv2d", "linear", "pool")
@@ -62,11 +64,13 @@ class LayerPlan:
     relu: bool = False
 
 
-def plan_network(workload: Workload, source: str) -> tuple[list[LayerPlan], list[str]]:
-    """The adapted layer list of ``workload`` and notes on what was adapted."""
+def plan_network(workload: Workload, source: str, input_shape: tuple = DIGITS_SHAPE
+                 ) -> tuple[list[LayerPlan], list[str]]:
+    """The adapted layer list of ``workload`` for inputs of ``input_shape`` (C, H, W) and notes
+    on what was adapted."""
     plans: list[LayerPlan] = []
     notes: list[str] = []
-    shape: tuple = INPUT_SHAPE
+    shape: tuple = tuple(input_shape)
     previous = None
     weight_layers = [l for l in workload.layers if l.kind in ("conv2d", "linear")]
     for index, layer in enumerate(workload.layers):

@@ -52,7 +52,7 @@ def test_update_rules():
     ({"cols": 126, "cols_per_adc": 2, "rows_per_adc": 8}, None, None),
     ({"cols": 125, "cols_per_adc": 5, "rows_per_adc": 8}, "crossbar", "odd"),
     ({"device": "unobtainium"}, "crossbar.device", "ag-a-si"),
-    ({"parameters": {"adc_bits": 4}}, "crossbar", "set by the tile"),
+    ({"parameters": {"adc_bits": 4}}, "crossbar", "set by crossbar.adc_bits"),
     ({"parameters": {"c2c": 0.1}}, "crossbar", "unknown crossbar parameter 'c2c'"),
     ({"parameters": {"c2c_sigma": 2.0}}, "crossbar", "outside [0, 1]"),
     ({"preset": "nope"}, "crossbar.preset", "isaac_32nm"),
