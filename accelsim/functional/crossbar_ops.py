@@ -83,8 +83,9 @@ class AnalogCrossbar:
         u = rng.random(shape)
         low = u < device.stuck_at_gmin_fraction
         high = ~low & (u < device.stuck_at_gmin_fraction + device.stuck_at_gmax_fraction)
-        self.stuck = low | high
-        self.stuck_value = np.where(high, self.gain, f32(0.0))
+        self._stuck = np.flatnonzero(low | high)           # flat indices; position 0 or 1
+        self._stuck_position = high.ravel()[self._stuck].astype(f32)
+        self._c2c_per_position = (np.float32(device.c2c_sigma) * self.inv_gain).astype(f32)
         self.events = {"adc_conversions": 0, "adc_saturations": 0, "write_pulses": 0}
         self._program(np.clip((weight / self.w_max + 1.0) / 2.0, 0.0, None).astype(f32))
 
@@ -101,25 +102,29 @@ class AnalogCrossbar:
         xq = self._dac_dequantised(x)
         dq = self._dac_dequantised(dy)
         scale = np.float32(lr / (2.0 * self.w_max))   # |Δc| per unit |δ·x|
-        up, down = UPDATE_SCHEMES[self.device.update_scheme](self, xq, dq, scale)
-        self._move(up, down)
+        self._move(UPDATE_SCHEMES[self.device.update_scheme](self, xq, dq, scale))
 
     # ---- pieces -------------------------------------------------------------------------------
     def dac(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Normalised, quantised inputs x̂ and the per-vector scales α."""
+        x, alpha = self._scales(x)
+        bits = self.device.dac_bits
+        if bits is None:
+            return x / alpha, alpha
+        levels = 2 ** (bits - 1) - 1
+        xn = np.rint(x * (levels / alpha))
+        xn *= np.float32(1.0 / levels)
+        return xn, alpha
+
+    def _scales(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per-vector abs-max scales α."""
         alpha = np.max(np.abs(x), axis=1, keepdims=True)
-        if not np.isfinite(alpha).all():  # a corrupted input: NaN drives 0, ±inf full scale
+        if not alpha.max() < np.inf:  # a corrupted input: NaN drives 0, ±inf full scale
             x = np.nan_to_num(x, nan=0.0)
             alpha = np.max(np.abs(x), axis=1, keepdims=True)
             x = np.clip(x, -np.finfo(np.float32).max, np.finfo(np.float32).max)
             alpha = np.minimum(alpha, np.finfo(np.float32).max)
-        alpha[alpha == 0] = 1.0  # all-zero vectors
-        xn = x / alpha
-        bits = self.device.dac_bits
-        if bits is not None:
-            levels = 2 ** (bits - 1) - 1
-            xn = np.rint(xn * levels) / levels
-        return xn, alpha
+        return x, np.maximum(alpha, _TINY)  # an all-zero vector drives zeros at any scale
 
     def adc(self, current: np.ndarray) -> np.ndarray:
         """Quantise column currents; saturating conversions are counted."""
@@ -129,13 +134,20 @@ class AnalogCrossbar:
             return current
         levels = 2 ** (bits - 1) - 1
         step = self.device.adc_range / levels
-        code = np.rint(current / step)
-        self.events["adc_saturations"] += int(np.count_nonzero(np.abs(code) > levels))
-        return np.clip(code, -levels, levels) * step
+        code = np.rint(current * np.float32(1.0 / step))
+        clipped = np.clip(code, -levels, levels)
+        self.events["adc_saturations"] += int(np.count_nonzero(code != clipped))
+        clipped *= np.float32(step)
+        return clipped
 
     def _dac_dequantised(self, x):
-        xn, alpha = self.dac(x)
-        return xn * alpha
+        """The values the DAC drives, in the input's units (the update's pulse encoders)."""
+        x, alpha = self._scales(x)
+        bits = self.device.dac_bits
+        if bits is None:
+            return x
+        levels = 2 ** (bits - 1) - 1
+        return np.rint(x * (levels / alpha)) * (alpha / levels)
 
     def _read(self, x, matrix, sigma2, tile):
         """DAC → array (per tile) → read noise → ADC → digital sum, for ``x·matrix``."""
@@ -160,27 +172,24 @@ class AnalogCrossbar:
         if self.device.states_ltp is not None:
             a, p_max = self.a[1], self.p_max[1]
             position = conductance(np.rint(pulse_position(position, a, p_max)), a, p_max)
-        self._set(np.where(self.stuck, self.stuck_value, self.gain * position))
+        self._set(position)
 
-    # ---- update schemes: (up, down) pulse counts of each device over the batch -----------------
+    # ---- update schemes: each device's up and down pulses over the batch, stacked (2, out, in) --
     def _batch_summed(self, xq, dq, scale):
         """The batch's summed outer product, pulsed once (one signed count per device)."""
         n = self._pulses(-scale * (dq.T @ xq))
-        return np.maximum(n, 0.0), np.maximum(-n, 0.0)
+        return np.stack([np.maximum(n, 0.0), np.maximum(-n, 0.0)])
 
     def _per_sample(self, xq, dq, scale):
         """One pulse step per sample: the up and down pulses of every sample, summed apart."""
         if self.device.states_ltp is not None and self.device.update_rounding == "deterministic":
             wanted = (-scale * dq)[:, :, None] * xq[:, None, :]     # (batch, out, in)
-            counts = [np.minimum(np.rint(np.maximum(sign * wanted, 0.0) * p), p).sum(axis=0)
-                      for sign, p in ((1, self.p_max[1]), (-1, self.p_max[-1]))]
-            return counts[0], counts[1]
-        up, down = _signed_parts(xq, dq, scale)
+            return np.stack([np.minimum(np.rint(np.maximum(sign * wanted, 0.0) * p), p).sum(axis=0)
+                             for sign, p in ((1, self.p_max[1]), (-1, self.p_max[-1]))])
         if self.device.states_ltp is None:              # analog: the moves themselves
-            return up, down
-        batch = len(xq)
-        return (self._stochastic_counts(up * self.p_max[1], batch, self.p_max[1]),
-                self._stochastic_counts(down * self.p_max[-1], batch, self.p_max[-1]))
+            return _signed_parts(xq, dq, scale, scale)
+        wanted = _signed_parts(xq, dq, scale * self.p_max[1], scale * self.p_max[-1])
+        return self._stochastic_counts(wanted, len(xq))
 
     def _pulse_train(self, xq, dq, scale):
         """aihwkit-style stochastic pulse trains of ``pulse_train_length`` bits per sample: a
@@ -188,25 +197,29 @@ class AnalogCrossbar:
         length = self.device.pulse_train_length
         gain = scale * np.float32(0.5 * (self.p_max[1] + self.p_max[-1]))  # pulses per unit |δx|
         x_abs, d_abs = np.abs(xq), np.abs(dq)
-        x_peak = np.maximum(x_abs.max(axis=1, keepdims=True), np.float32(1e-30))
-        d_peak = np.maximum(d_abs.max(axis=1, keepdims=True), np.float32(1e-30))
+        x_peak = np.maximum(x_abs.max(axis=1, keepdims=True), _TINY)
+        d_peak = np.maximum(d_abs.max(axis=1, keepdims=True), _TINY)
         share = np.sqrt(gain * x_peak * d_peak / np.float32(length))  # balanced: p_x = p_δ at peak
         bits_x = self._bits(np.minimum(share * x_abs / x_peak, 1.0), length)   # (batch·L, in)
         bits_d = self._bits(np.minimum(share * d_abs / d_peak, 1.0), length)   # (batch·L, out)
         sign_x = np.repeat(np.sign(xq), length, axis=0)
         sign_d = np.repeat(np.sign(dq), length, axis=0)
-        return _signed_parts(bits_x * sign_x, bits_d * sign_d, np.float32(1.0))
+        one = np.float32(1.0)
+        return _signed_parts(bits_x * sign_x, bits_d * sign_d, one, one)
 
     def _bits(self, probability: np.ndarray, length: int) -> np.ndarray:
         draw = self.rng.random((len(probability), length, probability.shape[1]), dtype=np.float32)
         return (draw < probability[:, None, :]).astype(np.float32).reshape(-1, probability.shape[1])
 
-    def _stochastic_counts(self, mean: np.ndarray, batch: int, p_max: int) -> np.ndarray:
-        """Pulses over ``batch`` samples each stochastically rounding its own wanted count, the
-        samples' counts taken equal to their mean: ``batch·⌊r⌋ + Binomial(batch, r − ⌊r⌋)``."""
-        per_sample = np.minimum(mean / np.float32(batch), np.float32(p_max))
-        whole = np.floor(per_sample)
-        return batch * whole + self.rng.binomial(batch, per_sample - whole).astype(np.float32)
+    def _stochastic_counts(self, mean: np.ndarray, batch: int) -> np.ndarray:
+        """Pulses over ``batch`` samples that each round their own small wanted count
+        stochastically: Poisson with the exact mean, the many-sample limit of that binomial.
+        Devices that want nothing (a zero input or error all batch long) draw nothing."""
+        counts = np.zeros(mean.size, np.float32)
+        wanted = np.flatnonzero(mean)
+        drawn = self.rng.poisson(mean.ravel()[wanted])
+        counts[wanted] = np.minimum(drawn, batch * max(self.p_max.values()))  # ≤ P_max a sample
+        return counts.reshape(mean.shape)
 
     def _pulses(self, delta: np.ndarray) -> np.ndarray:
         """Signed pulse counts for a wanted conductance step (NeuroSim: linear in Δc)."""
@@ -220,8 +233,9 @@ class AnalogCrossbar:
             n = np.floor(wanted + self.rng.random(wanted.shape, dtype=np.float32))
         return np.clip(n, -p_max, p_max)
 
-    def _move(self, up: np.ndarray, down: np.ndarray) -> None:
-        """Apply ``up`` potentiating and ``down`` depressing pulses to each device, interleaved.
+    def _move(self, pulses: np.ndarray) -> None:
+        """Apply ``pulses[0]`` potentiating and ``pulses[1]`` depressing pulses to each device,
+        interleaved.
 
         On a direction's curve one pulse moves ``dc/dP = D − c/A`` (``D = 1/(A·(1 − e^{−P_max/A}))``,
         ``1/A = 0`` and ``D = 1/P_max`` for a linear direction), linear in c, so n pulses are an
@@ -230,29 +244,33 @@ class AnalogCrossbar:
         ``c(1) = c·e^{−β} + α·(1 − e^{−β})/β``, exact for moves in one direction. The flow is
         monotone, so clipping at the range's ends once is clipping along the way.
         """
-        position = np.minimum(self.c * self.inv_gain, np.float32(1.0))
+        up, down = pulses
+        position = self.position
         alpha = up * self._drive[1] - down * self._drive[-1]
         beta = up * self._inv_a[1] - down * self._inv_a[-1]
         if self._inv_a[1] == 0 and self._inv_a[-1] == 0:  # linear in both directions
             new = position + alpha
         else:
-            beta = np.maximum(beta, np.float32(-30.0))  # beyond: the flow leaves the range anyway
-            safe = np.where(beta == 0, np.float32(1.0), beta)
-            spread = np.where(beta == 0, np.float32(1.0), -np.expm1(-beta) / safe)
-            new = position * np.exp(-beta) + alpha * spread
+            decay = np.exp(-np.maximum(beta, np.float32(-30.0)))  # beyond: it leaves the range
+            spread = np.divide(1.0 - decay, beta, out=np.ones_like(beta), where=beta != 0)
+            new = position * decay + alpha * spread
         pulses = up + down
-        moved = pulses > 0
-        c = self.gain * np.clip(new, 0.0, 1.0)
         if self.device.c2c_sigma > 0:  # one pulse adds σ of the range; independent per pulse
-            c += (np.float32(self.device.c2c_sigma) * np.sqrt(pulses)
-                  * self.rng.standard_normal(c.shape, dtype=np.float32))
+            noise = self.rng.standard_normal(new.shape, dtype=np.float32)
+            noise *= np.sqrt(pulses)
+            noise *= self._c2c_per_position
+            new += noise
         if self.device.states_ltp is not None:
             self.events["write_pulses"] += int(pulses.sum())
-        c = np.where(moved, np.clip(c, 0.0, self.gain), self.c)
-        self._set(np.where(self.stuck, self.stuck_value, c))
+        self._set(new)  # a device without pulses keeps its position bit for bit
 
-    def _set(self, c: np.ndarray) -> None:
-        self.c = c = c.astype(np.float32)
+    def _set(self, position: np.ndarray) -> None:
+        """Hold ``position`` (conductance above G_min in units of the device's own range, in
+        [0, 1]); stuck devices stay at 0 or 1."""
+        position = np.clip(position, 0.0, 1.0).astype(np.float32, copy=False)
+        position.flat[self._stuck] = self._stuck_position
+        self.position = position
+        self.c = c = self.gain * position
         self._w_norm = 2.0 * c - 1.0
         if self.device.read_noise_sigma > 0:
             self._sigma2 = np.square(np.float32(2.0 * self.device.read_noise_sigma) * (c + self.g_min))
@@ -265,23 +283,25 @@ class AnalogCrossbar:
         return (self.w_max * self._w_norm).astype(np.float32)
 
 
+_TINY = np.float32(1e-30)
+
 UPDATE_SCHEMES = {"batch_summed": AnalogCrossbar._batch_summed,
                   "per_sample": AnalogCrossbar._per_sample,
                   "pulse_train": AnalogCrossbar._pulse_train}
 
 
-def _signed_parts(x: np.ndarray, d: np.ndarray, scale) -> tuple[np.ndarray, np.ndarray]:
-    """Σ over the batch of the positive and of the negative parts of ``−scale·d_b ⊗ x_b``, each
-    (out × in), from two products of the inputs' and errors' sign-split halves."""
+def _signed_parts(x: np.ndarray, d: np.ndarray, scale_up, scale_down) -> np.ndarray:
+    """Σ over the batch of the positive parts of ``−d_b ⊗ x_b`` (× ``scale_up``) and of its
+    negative parts (× ``scale_down``), stacked (2, out, in), from products of the inputs' and
+    errors' sign-split halves."""
     zero = np.float32(0.0)
-    x_pos, x_neg = np.maximum(x, zero), np.maximum(-x, zero)
+    x_pos = np.maximum(x, zero)
     d_pos, d_neg = np.maximum(d, zero), np.maximum(-d, zero)
-    out = d.shape[1]
-    stacked = np.concatenate([d_neg, d_pos], axis=1).T @ x_pos      # rows: up, then down
-    if np.any(x_neg):
-        stacked += np.concatenate([d_pos, d_neg], axis=1).T @ x_neg
-    stacked *= scale
-    return stacked[:out], stacked[out:]
+    stacked = np.concatenate([d_neg * scale_up, d_pos * scale_down], axis=1).T @ x_pos
+    if x.min() < 0:
+        x_neg = np.maximum(-x, zero)
+        stacked += np.concatenate([d_pos * scale_up, d_neg * scale_down], axis=1).T @ x_neg
+    return stacked.reshape(2, d.shape[1], x.shape[1])
 
 
 def make_crossbar(weight: np.ndarray, device: CrossbarDevice, rng: np.random.Generator):
