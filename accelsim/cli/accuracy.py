@@ -37,7 +37,11 @@ def register(subparsers) -> None:
                    help="sweep crossbar presets instead: 'all' or comma-separated names")
     s.add_argument("--crossbar", metavar="PRESET", help="device for --param")
     s.add_argument("--param", metavar="NAME=V1,V2,...",
-                   help="sweep one crossbar parameter of --crossbar, e.g. adc_bits=4,6,8")
+                   help="sweep one crossbar parameter of --crossbar, e.g. adc_bits=4,6,8; "
+                        "'states' sets both directions, 'nl' the pair (+NL, -NL)")
+    s.add_argument("--set", metavar="NAME=V,NAME=V", dest="fixed",
+                   help="device parameters held at every point, e.g. states=100,"
+                        "update_scheme=pulse_train")
     s.add_argument("--repeats", type=int, default=1,
                    help="seeds per point (seed, seed+1, ...); the plot shows their mean")
     s.set_defaults(func=run_sweep)
@@ -133,7 +137,8 @@ def run_sweep(args) -> int:
             DEVICES.get(args.crossbar, source="--crossbar")
             parameter, values = _parse_param(args.param)
             points = [(args.crossbar, parameter, v) for v in values]
-        rows = sweep.sweep_crossbar(experiments, points, base, progress=_show_crossbar)
+        rows = sweep.sweep_crossbar(experiments, points, base, progress=_show_crossbar,
+                                    fixed=_parse_fixed(args.fixed))
         sweep.write_csv(rows, out / "sweep.csv", sweep.CROSSBAR_COLUMNS)
         sweep.plot_crossbar(rows, out / "sweep.png", title)
     else:
@@ -175,6 +180,19 @@ def _parse_param(text: str):
                           fix="write NAME=V1,V2,..., e.g. adc_bits=4,6,8")
     parsed = [None if v.lower() in ("null", "none") else v for v in _split(values)]
     return name.strip(), parsed
+
+
+def _parse_fixed(text: str | None) -> dict:
+    from ..functional.sweep import overrides
+    fixed: dict = {}
+    for item in _split(text or ""):
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise ConfigError(f"cannot read {item!r}", source="--set",
+                              fix="write NAME=V,NAME=V, e.g. states=100,c2c_sigma=0")
+        value = None if value.lower() in ("null", "none") else value.strip()
+        fixed.update(overrides(name.strip(), value))
+    return fixed
 
 
 def _show_ber(row: dict) -> None:
