@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..errors import ConfigError
-from ..formats import TENSOR_KINDS
+from accelsim.core.errors import ConfigError
+from accelsim.core.formats import TENSOR_KINDS
 
 DEFAULT_RATES = "1e-7,1e-6,1e-5,1e-4,1e-3,1e-2"
 
@@ -65,7 +65,7 @@ def _common(p, default_out: str) -> None:
 
 
 def _experiment(args, seed: int):
-    from ..functional.api import DEFAULT_EPOCHS, DEFAULT_LR, Experiment
+    from accelsim.accuracy.api import DEFAULT_EPOCHS, DEFAULT_LR, Experiment
     # `is None`, not `or`: an explicit 0 must reach Experiment's validation, not become a default
     epochs = DEFAULT_EPOCHS if args.epochs is None else args.epochs
     lr = DEFAULT_LR if args.lr is None else args.lr
@@ -74,18 +74,21 @@ def _experiment(args, seed: int):
 
 
 def _errors(args):
-    from ..functional.error_profile import read_errors
+    from accelsim.accuracy.error_profile import read_errors
     return read_errors(args.errors) if args.errors else None
 
 
 def run(args) -> int:
-    from ..functional.api import with_crossbar
-    from ..functional.devices import DEVICES
+    from accelsim.accuracy.api import with_crossbar
+    from accelsim.hardware.crossbar.devices import DEVICES
     errors = _errors(args)
     if args.crossbar:
         DEVICES.get(args.crossbar, source="--crossbar")
         errors = with_crossbar(errors, args.crossbar)
-    result = _experiment(args, args.seed).run(errors)
+    from accelsim.core.progress import progress
+    experiment = _experiment(args, args.seed)
+    with progress(experiment.config.epochs, "epochs") as bar:
+        result = experiment.run(errors, on_epoch=lambda *_: bar.update(1))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "accuracy.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -114,8 +117,8 @@ def _print_result(r: dict) -> None:
 
 
 def run_sweep(args) -> int:
-    from ..functional import sweep
-    from ..functional.devices import DEVICES
+    from accelsim.accuracy import sweep
+    from accelsim.hardware.crossbar.devices import DEVICES
     if args.repeats < 1:
         raise ConfigError(f"--repeats must be at least 1, got {args.repeats}", source="--repeats")
     base = _errors(args)
@@ -137,8 +140,10 @@ def run_sweep(args) -> int:
             DEVICES.get(args.crossbar, source="--crossbar")
             parameter, values = _parse_param(args.param)
             points = [(args.crossbar, parameter, v) for v in values]
-        rows = sweep.sweep_crossbar(experiments, points, base, progress=_show_crossbar,
-                                    fixed=_parse_fixed(args.fixed))
+        with _bar(len(points) * len(experiments)) as bar:
+            rows = sweep.sweep_crossbar(experiments, points, base,
+                                        progress=lambda row: _show(bar, _crossbar_line(row)),
+                                        fixed=_parse_fixed(args.fixed))
         sweep.write_csv(rows, out / "sweep.csv", sweep.CROSSBAR_COLUMNS)
         sweep.plot_crossbar(rows, out / "sweep.png", title)
     else:
@@ -148,7 +153,9 @@ def run_sweep(args) -> int:
                 raise ConfigError(f"unknown tensor kind {kind!r}", source="--kinds",
                                   fix="use some of: " + ", ".join(TENSOR_KINDS))
         rates = [_rate(v) for v in _split(args.ber)]
-        rows = sweep.sweep_ber(experiments, kinds, rates, base, progress=_show_ber)
+        with _bar(len(kinds) * len(rates) * len(experiments)) as bar:
+            rows = sweep.sweep_ber(experiments, kinds, rates, base,
+                                   progress=lambda row: _show(bar, _ber_line(row)))
         sweep.write_csv(rows, out / "sweep.csv", sweep.BER_COLUMNS)
         sweep.plot_ber(rows, out / "sweep.png", title)
         for kind, rate in sweep.tolerance(rows).items():
@@ -183,7 +190,7 @@ def _parse_param(text: str):
 
 
 def _parse_fixed(text: str | None) -> dict:
-    from ..functional.sweep import overrides
+    from accelsim.accuracy.sweep import overrides
     fixed: dict = {}
     for item in _split(text or ""):
         name, sep, value = item.partition("=")
@@ -195,14 +202,28 @@ def _parse_fixed(text: str | None) -> dict:
     return fixed
 
 
-def _show_ber(row: dict) -> None:
-    print(f"{row['tensor_kind']:>16} BER {row['bit_error_rate']:<8g} seed {row['seed']}: "
-          f"{100 * row['final_test_accuracy']:6.2f} % (ideal "
-          f"{100 * row['ideal_final_test_accuracy']:.2f} %)")
+def _bar(total: int):
+    from accelsim.core.progress import progress
+    return progress(total, "runs")
 
 
-def _show_crossbar(row: dict) -> None:
+def _show(bar, line: str) -> None:
+    """Print a result line above the progress bar (plainly when there is no bar)."""
+    if bar.disable:
+        print(line)
+    else:
+        bar.write(line)
+    bar.update(1)
+
+
+def _ber_line(row: dict) -> str:
+    return (f"{row['tensor_kind']:>16} BER {row['bit_error_rate']:<8g} seed {row['seed']}: "
+            f"{100 * row['final_test_accuracy']:6.2f} % (ideal "
+            f"{100 * row['ideal_final_test_accuracy']:.2f} %)")
+
+
+def _crossbar_line(row: dict) -> str:
     what = f"{row['parameter']}={row['value']}" if row["parameter"] else "preset"
-    print(f"{row['device']:>10} {what:<16} seed {row['seed']}: "
-          f"{100 * row['final_test_accuracy']:6.2f} % (ideal "
-          f"{100 * row['ideal_final_test_accuracy']:.2f} %)")
+    return (f"{row['device']:>10} {what:<16} seed {row['seed']}: "
+            f"{100 * row['final_test_accuracy']:6.2f} % (ideal "
+            f"{100 * row['ideal_final_test_accuracy']:.2f} %)")

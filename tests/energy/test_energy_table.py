@@ -2,8 +2,8 @@
 import pytest
 import yaml
 
+from accelsim.core.errors import ConfigError
 from accelsim.energy.table import EnergyTable
-from accelsim.errors import ConfigError
 
 
 def write(tmp_path, doc, name="t.yaml"):

@@ -1,9 +1,9 @@
 """Every stall has a cause, and the causes add up (issue: stall accounting)."""
 import pytest
+from testkit import machine, small_cnn
 
 from accelsim.api import simulate
 from accelsim.workload.graph import build_graph
-from testkit import machine, small_cnn
 
 
 @pytest.mark.parametrize("df", ["os", "ws", "is"])
@@ -82,7 +82,7 @@ def test_stepped_pipeline_on_ideal_memory_equals_the_closed_form(df):
 
 @pytest.mark.parametrize("df", ["os", "ws", "is"])
 def test_fold_overlap_rows_equal_the_overlapped_closed_form(df):
-    from accelsim.timing.systolic import map_gemm
+    from accelsim.hardware.compute.systolic_timing import map_gemm
     from accelsim.workload.lowering import lower
     wl = small_cnn()
     hw = machine(4, 4, df, ideal=True)

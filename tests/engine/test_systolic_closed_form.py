@@ -2,9 +2,10 @@
 from math import ceil
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from accelsim.timing.systolic import map_gemm
+from accelsim.hardware.compute.systolic_timing import map_gemm
 
 
 @pytest.mark.parametrize("df,expect", [

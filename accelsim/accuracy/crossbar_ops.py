@@ -1,0 +1,315 @@
+"""The three training kernels of a crossbar-mapped layer, with non-idealities, TxSim-style: every
+effect is a whole-tensor numpy operation around one BLAS matrix product per kernel.
+
+A layer's weight matrix W (out × in) is stored one device per weight against a virtual reference
+current, ``w = w_max·(2c − 1)``, with ``c`` the device's conductance above G_min in units of the
+nominal range G_max − G_min (see :mod:`accelsim.hardware.crossbar.devices`). ``w_max`` is set so that the
+largest initial weight uses ``init_range_fraction`` of the range.
+
+Forward VMM ``y = x·Wᵀ`` (inputs on rows) and backward transpose MVM ``δx = δ·W`` (inputs on
+columns) both run:
+
+1. **DAC**: each input vector is scaled by its abs-max α (noise management) and rounded to
+   ``L = 2^(dac_bits−1) − 1`` levels per sign: ``x̂ = round(x/α·L)/L``.
+2. **Array**: per tile of ``rows_per_tile`` (forward) or ``cols_per_tile`` (transpose) inputs,
+   the current ``I = Σ x̂·(2c − 1)``.
+3. **Read noise**: each device conducts ``G·(1 + σ_read·ε)`` with ``G = c + G_min`` and
+   ``G_min = 1/(on_off − 1)``; the sum of independent Gaussians on one output is drawn exactly as
+   one Gaussian of variance ``Σ x̂²·(2σ_read·G)²`` (a second matrix product).
+4. **ADC**: ``q = clip(round(I/Δ), −L, L)·Δ`` with ``L = 2^(adc_bits−1) − 1`` and
+   ``Δ = adc_range/L``; ``|I| > adc_range`` saturates at ±adc_range (counted).
+5. The tiles' digital outputs are summed and scaled back by ``α·w_max``.
+
+Initial weights are programmed with write-verify: each device is set to the level of its own
+potentiation curve nearest the target, without write noise (stuck devices stay stuck).
+
+Outer-product update ``W ← W − lr·δᵀ·x``: x and δ pass the DACs (the row and column pulse
+encoders), the wanted conductance step ``Δc = −lr·(δ̂ᵀx̂)/(2·w_max)`` becomes a pulse count
+``n = Δc·P_max`` rounded to nearest (NeuroSim; updates under half a pulse are lost) or
+stochastically (``update_rounding: stochastic``, unbiased as aihwkit's pulse trains) and clipped
+to ``±P_max``, and each
+device moves ``n`` pulses along its potentiation or depression curve ``G(P)`` from its current
+position. Cycle-to-cycle noise ``σ_c2c·√|n|`` is added to every device that moved, conductance is
+clipped to the device's range, and stuck devices stay at G_min or G_max. Device-to-device
+variation scales each device's range by ``1 + σ_d2d·ε`` (drawn once). Analog devices
+(``states`` null) move by ``Δc`` exactly with noise ``σ_c2c·√|Δc|``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from accelsim.hardware.crossbar.devices import (
+    CrossbarDevice,
+    conductance,
+    curve_a,
+    pulse_position,
+)
+
+
+class IdealCrossbar:
+    """Exact float kernels (the ``ideal`` preset): the same arithmetic as the digital layer."""
+
+    def __init__(self, weight: np.ndarray, device: CrossbarDevice, rng: np.random.Generator):
+        self.weight = weight.astype(np.float32).copy()
+        self.events = {"adc_conversions": 0, "adc_saturations": 0, "write_pulses": 0}
+
+    def forward(self, x):
+        return x @ self.weight.T
+
+    def backward(self, dy):
+        return dy @ self.weight
+
+    def update(self, x, dy, lr):
+        self.weight = self.weight - np.float32(lr) * (dy.T @ x)
+
+
+class AnalogCrossbar:
+    """One layer's weights on crossbar devices; forward, backward and update with non-idealities."""
+
+    def __init__(self, weight: np.ndarray, device: CrossbarDevice, rng: np.random.Generator):
+        self.device, self.rng = device, rng
+        shape = weight.shape
+        peak = float(np.max(np.abs(weight)))
+        self.w_max = (peak if peak > 0 else 1.0) / device.init_range_fraction
+        self.g_min = 0.0 if np.isinf(device.on_off_ratio) else 1.0 / (device.on_off_ratio - 1.0)
+        if device.states_ltp is None:  # analog: continuous linear moves, P_max = 1
+            self.p_max = {1: 1, -1: 1}
+            self.a = {1: np.inf, -1: np.inf}
+        else:
+            self.p_max = {1: device.states_ltp - 1, -1: device.states_ltd - 1}
+            self.a = {1: curve_a(device.nl_ltp, self.p_max[1]),
+                      -1: curve_a(device.nl_ltd, self.p_max[-1])}
+        self._inv_a = {k: 0.0 if np.isinf(a) else 1.0 / a for k, a in self.a.items()}
+        self._drive = {k: (1.0 / self.p_max[k] if np.isinf(a) else 1.0 / (-a * np.expm1(-self.p_max[k] / a)))
+                       for k, a in self.a.items()}
+        f32 = np.float32
+        self.gain = np.maximum(1.0 + device.d2d_sigma * rng.standard_normal(shape), 0.0).astype(f32)
+        self.inv_gain = np.divide(1.0, self.gain, out=np.zeros_like(self.gain), where=self.gain > 0)
+        u = rng.random(shape)
+        low = u < device.stuck_at_gmin_fraction
+        high = ~low & (u < device.stuck_at_gmin_fraction + device.stuck_at_gmax_fraction)
+        self._stuck = np.flatnonzero(low | high)           # flat indices; position 0 or 1
+        self._stuck_position = high.ravel()[self._stuck].astype(f32)
+        self._c2c_per_position = (np.float32(device.c2c_sigma) * self.inv_gain).astype(f32)
+        self.events = {"adc_conversions": 0, "adc_saturations": 0, "write_pulses": 0}
+        self._program(np.clip((weight / self.w_max + 1.0) / 2.0, 0.0, None).astype(f32))
+
+    # ---- kernels ------------------------------------------------------------------------------
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        sigma2 = None if self._sigma2 is None else self._sigma2.T
+        return self._read(x, self._w_norm.T, sigma2, self.device.rows_per_tile)
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        return self._read(dy, self._w_norm, self._sigma2, self.device.cols_per_tile)
+
+    def update(self, x: np.ndarray, dy: np.ndarray, lr: float) -> None:
+        """Outer-product update ``W ← W − lr·dyᵀ·x`` with the device's update scheme."""
+        xq = self._dac_dequantised(x)
+        dq = self._dac_dequantised(dy)
+        scale = np.float32(lr / (2.0 * self.w_max))   # |Δc| per unit |δ·x|
+        self._move(UPDATE_SCHEMES[self.device.update_scheme](self, xq, dq, scale))
+
+    # ---- pieces -------------------------------------------------------------------------------
+    def dac(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Normalised, quantised inputs x̂ and the per-vector scales α."""
+        x, alpha = self._scales(x)
+        bits = self.device.dac_bits
+        if bits is None:
+            return x / alpha, alpha
+        levels = 2 ** (bits - 1) - 1
+        xn = np.rint(x * (levels / alpha))
+        xn *= np.float32(1.0 / levels)
+        return xn, alpha
+
+    def _scales(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per-vector abs-max scales α."""
+        alpha = np.max(np.abs(x), axis=1, keepdims=True)
+        if not alpha.max() < np.inf:  # a corrupted input: NaN drives 0, ±inf full scale
+            x = np.nan_to_num(x, nan=0.0)
+            alpha = np.max(np.abs(x), axis=1, keepdims=True)
+            x = np.clip(x, -np.finfo(np.float32).max, np.finfo(np.float32).max)
+            alpha = np.minimum(alpha, np.finfo(np.float32).max)
+        return x, np.maximum(alpha, _TINY)  # an all-zero vector drives zeros at any scale
+
+    def adc(self, current: np.ndarray) -> np.ndarray:
+        """Quantise column currents; saturating conversions are counted."""
+        self.events["adc_conversions"] += current.size
+        bits = self.device.adc_bits
+        if bits is None:
+            return current
+        levels = 2 ** (bits - 1) - 1
+        step = self.device.adc_range / levels
+        code = np.rint(current * np.float32(1.0 / step))
+        clipped = np.clip(code, -levels, levels)
+        self.events["adc_saturations"] += int(np.count_nonzero(code != clipped))
+        clipped *= np.float32(step)
+        return clipped
+
+    def _dac_dequantised(self, x):
+        """The values the DAC drives, in the input's units (the update's pulse encoders)."""
+        x, alpha = self._scales(x)
+        bits = self.device.dac_bits
+        if bits is None:
+            return x
+        levels = 2 ** (bits - 1) - 1
+        return np.rint(x * (levels / alpha)) * (alpha / levels)
+
+    def _read(self, x, matrix, sigma2, tile):
+        """DAC → array (per tile) → read noise → ADC → digital sum, for ``x·matrix``."""
+        xn, alpha = self.dac(x)
+        noisy = sigma2 is not None
+        out = None
+        for start in range(0, matrix.shape[0], tile):
+            rows = slice(start, start + tile)
+            current = xn[:, rows] @ matrix[rows]
+            if noisy:
+                part = xn[:, rows]
+                std = np.sqrt((part * part) @ sigma2[rows])
+                current += std * self.rng.standard_normal(current.shape, dtype=np.float32)
+            digital = self.adc(current)
+            out = digital if out is None else out + digital
+        return (out * (alpha * np.float32(self.w_max))).astype(np.float32, copy=False)
+
+    def _program(self, target: np.ndarray) -> None:
+        """Write-verify programming of the initial weights: each device is set to the level of
+        its own potentiation curve nearest the target (within its range), without write noise."""
+        position = np.minimum(target * self.inv_gain, np.float32(1.0))
+        if self.device.states_ltp is not None:
+            a, p_max = self.a[1], self.p_max[1]
+            position = conductance(np.rint(pulse_position(position, a, p_max)), a, p_max)
+        self._set(position)
+
+    # ---- update schemes: each device's up and down pulses over the batch, stacked (2, out, in) --
+    def _batch_summed(self, xq, dq, scale):
+        """The batch's summed outer product, pulsed once (one signed count per device)."""
+        n = self._pulses(-scale * (dq.T @ xq))
+        return np.stack([np.maximum(n, 0.0), np.maximum(-n, 0.0)])
+
+    def _per_sample(self, xq, dq, scale):
+        """One pulse step per sample: the up and down pulses of every sample, summed apart."""
+        if self.device.states_ltp is not None and self.device.update_rounding == "deterministic":
+            wanted = (-scale * dq)[:, :, None] * xq[:, None, :]     # (batch, out, in)
+            return np.stack([np.minimum(np.rint(np.maximum(sign * wanted, 0.0) * p), p).sum(axis=0)
+                             for sign, p in ((1, self.p_max[1]), (-1, self.p_max[-1]))])
+        if self.device.states_ltp is None:              # analog: the moves themselves
+            return _signed_parts(xq, dq, scale, scale)
+        wanted = _signed_parts(xq, dq, scale * self.p_max[1], scale * self.p_max[-1])
+        return self._stochastic_counts(wanted, len(xq))
+
+    def _pulse_train(self, xq, dq, scale):
+        """aihwkit-style stochastic pulse trains of ``pulse_train_length`` bits per sample: a
+        device gets a pulse where its row's and its column's bits coincide."""
+        length = self.device.pulse_train_length
+        gain = scale * np.float32(0.5 * (self.p_max[1] + self.p_max[-1]))  # pulses per unit |δx|
+        x_abs, d_abs = np.abs(xq), np.abs(dq)
+        x_peak = np.maximum(x_abs.max(axis=1, keepdims=True), _TINY)
+        d_peak = np.maximum(d_abs.max(axis=1, keepdims=True), _TINY)
+        share = np.sqrt(gain * x_peak * d_peak / np.float32(length))  # balanced: p_x = p_δ at peak
+        bits_x = self._bits(np.minimum(share * x_abs / x_peak, 1.0), length)   # (batch·L, in)
+        bits_d = self._bits(np.minimum(share * d_abs / d_peak, 1.0), length)   # (batch·L, out)
+        sign_x = np.repeat(np.sign(xq), length, axis=0)
+        sign_d = np.repeat(np.sign(dq), length, axis=0)
+        one = np.float32(1.0)
+        return _signed_parts(bits_x * sign_x, bits_d * sign_d, one, one)
+
+    def _bits(self, probability: np.ndarray, length: int) -> np.ndarray:
+        draw = self.rng.random((len(probability), length, probability.shape[1]), dtype=np.float32)
+        return (draw < probability[:, None, :]).astype(np.float32).reshape(-1, probability.shape[1])
+
+    def _stochastic_counts(self, mean: np.ndarray, batch: int) -> np.ndarray:
+        """Pulses over ``batch`` samples that each round their own small wanted count
+        stochastically: Poisson with the exact mean, the many-sample limit of that binomial.
+        Devices that want nothing (a zero input or error all batch long) draw nothing."""
+        counts = np.zeros(mean.size, np.float32)
+        wanted = np.flatnonzero(mean)
+        drawn = self.rng.poisson(mean.ravel()[wanted])
+        counts[wanted] = np.minimum(drawn, batch * max(self.p_max.values()))  # ≤ P_max a sample
+        return counts.reshape(mean.shape)
+
+    def _pulses(self, delta: np.ndarray) -> np.ndarray:
+        """Signed pulse counts for a wanted conductance step (NeuroSim: linear in Δc)."""
+        p_max = np.where(delta >= 0, np.float32(self.p_max[1]), np.float32(self.p_max[-1]))
+        wanted = delta * p_max
+        if self.device.states_ltp is None:
+            return np.clip(wanted, -1.0, 1.0)
+        if self.device.update_rounding == "deterministic":
+            n = np.rint(wanted)
+        else:
+            n = np.floor(wanted + self.rng.random(wanted.shape, dtype=np.float32))
+        return np.clip(n, -p_max, p_max)
+
+    def _move(self, pulses: np.ndarray) -> None:
+        """Apply ``pulses[0]`` potentiating and ``pulses[1]`` depressing pulses to each device,
+        interleaved.
+
+        On a direction's curve one pulse moves ``dc/dP = D − c/A`` (``D = 1/(A·(1 − e^{−P_max/A}))``,
+        ``1/A = 0`` and ``D = 1/P_max`` for a linear direction), linear in c, so n pulses are an
+        affine map of c. Up and down pulses spread evenly over the batch then follow
+        ``dc/ds = α − β·c`` over s ∈ [0, 1] with ``α = N⁺D⁺ − N⁻D⁻`` and ``β = N⁺/A⁺ − N⁻/A⁻``:
+        ``c(1) = c·e^{−β} + α·(1 − e^{−β})/β``, exact for moves in one direction. The flow is
+        monotone, so clipping at the range's ends once is clipping along the way.
+        """
+        up, down = pulses
+        position = self.position
+        alpha = up * self._drive[1] - down * self._drive[-1]
+        beta = up * self._inv_a[1] - down * self._inv_a[-1]
+        if self._inv_a[1] == 0 and self._inv_a[-1] == 0:  # linear in both directions
+            new = position + alpha
+        else:
+            decay = np.exp(-np.maximum(beta, np.float32(-30.0)))  # beyond: it leaves the range
+            spread = np.divide(1.0 - decay, beta, out=np.ones_like(beta), where=beta != 0)
+            new = position * decay + alpha * spread
+        pulses = up + down
+        if self.device.c2c_sigma > 0:  # one pulse adds σ of the range; independent per pulse
+            noise = self.rng.standard_normal(new.shape, dtype=np.float32)
+            noise *= np.sqrt(pulses)
+            noise *= self._c2c_per_position
+            new += noise
+        if self.device.states_ltp is not None:
+            self.events["write_pulses"] += int(pulses.sum())
+        self._set(new)  # a device without pulses keeps its position bit for bit
+
+    def _set(self, position: np.ndarray) -> None:
+        """Hold ``position`` (conductance above G_min in units of the device's own range, in
+        [0, 1]); stuck devices stay at 0 or 1."""
+        position = np.clip(position, 0.0, 1.0).astype(np.float32, copy=False)
+        position.flat[self._stuck] = self._stuck_position
+        self.position = position
+        self.c = c = self.gain * position
+        self._w_norm = 2.0 * c - 1.0
+        if self.device.read_noise_sigma > 0:
+            self._sigma2 = np.square(np.float32(2.0 * self.device.read_noise_sigma) * (c + self.g_min))
+        else:
+            self._sigma2 = None
+
+    @property
+    def weight(self) -> np.ndarray:
+        """The weights the devices currently hold (noise-free read)."""
+        return (self.w_max * self._w_norm).astype(np.float32)
+
+
+_TINY = np.float32(1e-30)
+
+UPDATE_SCHEMES = {"batch_summed": AnalogCrossbar._batch_summed,
+                  "per_sample": AnalogCrossbar._per_sample,
+                  "pulse_train": AnalogCrossbar._pulse_train}
+
+
+def _signed_parts(x: np.ndarray, d: np.ndarray, scale_up, scale_down) -> np.ndarray:
+    """Σ over the batch of the positive parts of ``−d_b ⊗ x_b`` (× ``scale_up``) and of its
+    negative parts (× ``scale_down``), stacked (2, out, in), from products of the inputs' and
+    errors' sign-split halves."""
+    zero = np.float32(0.0)
+    x_pos = np.maximum(x, zero)
+    d_pos, d_neg = np.maximum(d, zero), np.maximum(-d, zero)
+    stacked = np.concatenate([d_neg * scale_up, d_pos * scale_down], axis=1).T @ x_pos
+    if x.min() < 0:
+        x_neg = np.maximum(-x, zero)
+        stacked += np.concatenate([d_pos * scale_up, d_neg * scale_down], axis=1).T @ x_neg
+    return stacked.reshape(2, d.shape[1], x.shape[1])
+
+
+def make_crossbar(weight: np.ndarray, device: CrossbarDevice, rng: np.random.Generator):
+    """The crossbar model for ``device``: exact kernels when it has no non-ideality."""
+    cls = IdealCrossbar if device.is_ideal else AnalogCrossbar
+    return cls(weight, device, rng)
