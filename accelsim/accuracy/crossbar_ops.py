@@ -24,15 +24,26 @@ Initial weights are programmed with write-verify: each device is set to the leve
 potentiation curve nearest the target, without write noise (stuck devices stay stuck).
 
 Outer-product update ``W ← W − lr·δᵀ·x``: x and δ pass the DACs (the row and column pulse
-encoders), the wanted conductance step ``Δc = −lr·(δ̂ᵀx̂)/(2·w_max)`` becomes a pulse count
-``n = Δc·P_max`` rounded to nearest (NeuroSim; updates under half a pulse are lost) or
-stochastically (``update_rounding: stochastic``, unbiased as aihwkit's pulse trains) and clipped
-to ``±P_max``, and each
-device moves ``n`` pulses along its potentiation or depression curve ``G(P)`` from its current
-position. Cycle-to-cycle noise ``σ_c2c·√|n|`` is added to every device that moved, conductance is
-clipped to the device's range, and stuck devices stay at G_min or G_max. Device-to-device
-variation scales each device's range by ``1 + σ_d2d·ε`` (drawn once). Analog devices
-(``states`` null) move by ``Δc`` exactly with noise ``σ_c2c·√|Δc|``.
+encoders); a sample b wants the conductance step ``Δc_b = −lr·(δ̂_b ⊗ x̂_b)/(2·w_max)``, i.e.
+``Δc_b·P_max`` pulses of the step's direction. The device's ``update_scheme`` turns the batch into
+each device's up and down pulse counts N⁺, N⁻:
+
+- ``per_sample`` (default; NeuroSim, Marinella et al.): every sample is its own pulse step, so
+  N⁺ and N⁻ grow with Σ_b|Δc_b|, not |Σ_b Δc_b|. Their means are two products of the inputs' and
+  errors' sign-split halves. ``rounding: stochastic`` draws each count as Poisson of that mean
+  (the many-sample limit of rounding every sample stochastically); ``deterministic`` rounds each
+  sample to nearest (NeuroSim's ``truncate``: under half a pulse is lost), on the dense
+  (batch, out, in) tensor.
+- ``pulse_train`` (aihwkit): each sample drives ``pulse_train_length`` Bernoulli bits per row and
+  column with probabilities balanced so that their coincidences have the wanted mean; a device
+  pulses at every coincidence (at most BL a sample), its sign from the signs of δ and x.
+- ``batch_summed``: the batch's summed step, rounded once (stochastic or to nearest).
+
+Analog devices (``states`` null) move by the wanted steps exactly. The pulses then move each
+device along its potentiation and depression curves, interleaved (``AnalogCrossbar._move``), with
+cycle-to-cycle noise ``σ_c2c·√(N⁺ + N⁻)``, clipped to the device's range; stuck devices stay at
+G_min or G_max. Device-to-device variation scales each device's range by ``1 + σ_d2d·ε`` (drawn
+once).
 """
 from __future__ import annotations
 
