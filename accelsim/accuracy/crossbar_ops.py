@@ -90,9 +90,13 @@ class AnalogCrossbar:
             self.p_max = {1: device.states_ltp - 1, -1: device.states_ltd - 1}
             self.a = {1: curve_a(device.nl_ltp, self.p_max[1]),
                       -1: curve_a(device.nl_ltd, self.p_max[-1])}
-        self._inv_a = {k: 0.0 if np.isinf(a) else 1.0 / a for k, a in self.a.items()}
-        self._drive = {k: (1.0 / self.p_max[k] if np.isinf(a) else 1.0 / (-a * np.expm1(-self.p_max[k] / a)))
-                       for k, a in self.a.items()}
+        inv_a = {k: 0.0 if np.isinf(a) else 1.0 / a for k, a in self.a.items()}
+        drive = {k: 1.0 / self.p_max[k] if np.isinf(a) else 1.0 / (-a * np.expm1(-self.p_max[k] / a))
+                 for k, a in self.a.items()}
+        self._linear = inv_a[1] == 0 and inv_a[-1] == 0
+        # rows: α = N⁺D⁺ − N⁻D⁻, β = N⁺/A⁺ − N⁻/A⁻, N⁺ + N⁻ (see _move)
+        self._flow = np.array([[drive[1], -drive[-1]], [inv_a[1], -inv_a[-1]], [1.0, 1.0]],
+                              np.float32)
         f32 = np.float32
         self.gain = np.maximum(1.0 + device.d2d_sigma * rng.standard_normal(shape), 0.0).astype(f32)
         self.inv_gain = np.divide(1.0, self.gain, out=np.zeros_like(self.gain), where=self.gain > 0)
@@ -102,6 +106,9 @@ class AnalogCrossbar:
         self._stuck = np.flatnonzero(low | high)           # flat indices; position 0 or 1
         self._stuck_position = high.ravel()[self._stuck].astype(f32)
         self._c2c_per_position = (np.float32(device.c2c_sigma) * self.inv_gain).astype(f32)
+        self._two_gain = 2.0 * self.gain
+        self._noise_gain = np.float32(2.0 * device.read_noise_sigma) * self.gain
+        self._noise_floor = np.float32(2.0 * device.read_noise_sigma * self.g_min)
         self.events = {"adc_conversions": 0, "adc_saturations": 0, "write_pulses": 0}
         self._program(np.clip((weight / self.w_max + 1.0) / 2.0, 0.0, None).astype(f32))
 
@@ -260,17 +267,14 @@ class AnalogCrossbar:
         ``c(1) = c·e^{−β} + α·(1 − e^{−β})/β``, exact for moves in one direction. The flow is
         monotone, so clipping at the range's ends once is clipping along the way.
         """
-        up, down = pulses
         position = self.position
-        alpha = up * self._drive[1] - down * self._drive[-1]
-        beta = up * self._inv_a[1] - down * self._inv_a[-1]
-        if self._inv_a[1] == 0 and self._inv_a[-1] == 0:  # linear in both directions
+        alpha, beta, pulses = (self._flow @ pulses.reshape(2, -1)).reshape(3, *position.shape)
+        if self._linear:
             new = position + alpha
         else:
             decay = np.exp(-np.maximum(beta, np.float32(-30.0)))  # beyond: it leaves the range
             spread = np.divide(1.0 - decay, beta, out=np.ones_like(beta), where=beta != 0)
             new = position * decay + alpha * spread
-        pulses = up + down
         if self.device.c2c_sigma > 0:  # one pulse adds σ of the range; independent per pulse
             noise = self.rng.standard_normal(new.shape, dtype=np.float32)
             noise *= np.sqrt(pulses)
@@ -286,12 +290,16 @@ class AnalogCrossbar:
         position = np.clip(position, 0.0, 1.0).astype(np.float32, copy=False)
         position.flat[self._stuck] = self._stuck_position
         self.position = position
-        self.c = c = self.gain * position
-        self._w_norm = 2.0 * c - 1.0
-        if self.device.read_noise_sigma > 0:
-            self._sigma2 = np.square(np.float32(2.0 * self.device.read_noise_sigma) * (c + self.g_min))
+        self._w_norm = position * self._two_gain - 1.0              # 2c − 1
+        if self.device.read_noise_sigma > 0:                         # (2σ_read·(c + G_min))²
+            self._sigma2 = np.square(position * self._noise_gain + self._noise_floor)
         else:
             self._sigma2 = None
+
+    @property
+    def c(self) -> np.ndarray:
+        """Conductance above G_min in units of the nominal range G_max − G_min."""
+        return self.gain * self.position
 
     @property
     def weight(self) -> np.ndarray:
