@@ -66,7 +66,7 @@ class _Strict(BaseModel):
 
 class UpdateRule(_Strict):
     """How the outer-product update is pulsed (``scheme``, ``rounding``) and how many write pulses
-    an update event applies (``rule``; DESIGN.md §6).
+    an update event applies (``rule``; docs/crossbar.md).
 
     ``scheme``: ``per_sample`` (default) pulses every sample's outer product as its own step, as
     crossbar training hardware does (NeuroSim V3.0 ``Train.cpp`` writes every image's update;
