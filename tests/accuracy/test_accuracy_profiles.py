@@ -70,3 +70,11 @@ def test_mnist_mlp_trains():
     result = exp.run()
     assert result["dataset"]["input_shape"] == [1, 20, 20]
     assert result["final_test_accuracy"] > 0.85
+
+
+@pytest.mark.parametrize("profile, dataset", [("neurosim", "digits"), ("accelsim", "mnist")])
+def test_zero_errors_no_crossbar_is_the_ideal_run(profile, dataset):
+    network = "mnist_mlp" if dataset == "mnist" else "mlp"
+    result = Experiment(network, epochs=1, profile=profile, dataset=dataset).run()
+    assert result["test_accuracy"] == result["ideal_test_accuracy"]
+    assert result["train_loss"] == result["ideal_train_loss"]
