@@ -91,8 +91,8 @@ class AnalogCrossbar:
             self.a = {1: curve_a(device.nl_ltp, self.p_max[1]),
                       -1: curve_a(device.nl_ltd, self.p_max[-1])}
         inv_a = {k: 0.0 if np.isinf(a) else 1.0 / a for k, a in self.a.items()}
-        drive = {k: 1.0 / self.p_max[k] if np.isinf(a) else 1.0 / (-a * np.expm1(-self.p_max[k] / a))
-                 for k, a in self.a.items()}
+        drive = {k: 1.0 / self.p_max[k] if np.isinf(a)
+                 else 1.0 / (-a * np.expm1(-self.p_max[k] / a)) for k, a in self.a.items()}
         self._linear = inv_a[1] == 0 and inv_a[-1] == 0
         # rows: α = N⁺D⁺ − N⁻D⁻, β = N⁺/A⁺ − N⁻/A⁻, N⁺ + N⁻ (see _move)
         self._flow = np.array([[drive[1], -drive[-1]], [inv_a[1], -inv_a[-1]], [1.0, 1.0]],
@@ -206,13 +206,23 @@ class AnalogCrossbar:
     def _per_sample(self, xq, dq, scale):
         """One pulse step per sample: the up and down pulses of every sample, summed apart."""
         if self.device.states_ltp is not None and self.device.update_rounding == "deterministic":
-            wanted = (-scale * dq)[:, :, None] * xq[:, None, :]     # (batch, out, in)
-            return np.stack([np.minimum(np.rint(np.maximum(sign * wanted, 0.0) * p), p).sum(axis=0)
-                             for sign, p in ((1, self.p_max[1]), (-1, self.p_max[-1]))])
+            return self._rounded_per_sample(xq, dq, scale)
         if self.device.states_ltp is None:              # analog: the moves themselves
             return _signed_parts(xq, dq, scale, scale)
         wanted = _signed_parts(xq, dq, scale * self.p_max[1], scale * self.p_max[-1])
         return self._stochastic_counts(wanted, len(xq))
+
+    def _rounded_per_sample(self, xq, dq, scale):
+        """Every sample's pulse count rounded to nearest, on the dense (vectors, out, in) tensor,
+        in chunks of at most ``_DENSE_ELEMENTS`` elements."""
+        counts = np.zeros((2, dq.shape[1], xq.shape[1]), np.float32)
+        chunk = max(1, _DENSE_ELEMENTS // counts[0].size)
+        for start in range(0, len(xq), chunk):
+            part = slice(start, start + chunk)
+            wanted = (-scale * dq[part])[:, :, None] * xq[part][:, None, :]
+            for row, (sign, p) in enumerate(((1, self.p_max[1]), (-1, self.p_max[-1]))):
+                counts[row] += np.minimum(np.rint(np.maximum(sign * wanted, 0.0) * p), p).sum(axis=0)
+        return counts
 
     def _pulse_train(self, xq, dq, scale):
         """aihwkit-style stochastic pulse trains of ``pulse_train_length`` bits per sample: a
@@ -308,6 +318,7 @@ class AnalogCrossbar:
 
 
 _TINY = np.float32(1e-30)
+_DENSE_ELEMENTS = 1 << 22  # per-sample rounding to nearest: elements of one dense chunk
 
 UPDATE_SCHEMES = {"batch_summed": AnalogCrossbar._batch_summed,
                   "per_sample": AnalogCrossbar._per_sample,

@@ -32,7 +32,8 @@ from accelsim.workload.loader import load_workload
 DIGITS_SHAPE = (1, 8, 8)
 
 SUPPORTED_KINDS = ("conv2d", "linear", "pool")
-BUILTIN_NETWORKS = {"mlp": "digits_mlp.yaml", "cnn": "digits_cnn.yaml", "mnist_mlp": "mnist_mlp.yaml"}
+BUILTIN_NETWORKS = {"mlp": "digits_mlp.yaml", "cnn": "digits_cnn.yaml",
+                    "mnist_mlp": "mnist_mlp.yaml"}
 WORKLOADS_DIR = shipped_dir("workload")
 
 

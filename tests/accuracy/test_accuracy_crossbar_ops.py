@@ -243,3 +243,17 @@ def test_pulse_train_rejects_deterministic_rounding():
     with pytest.raises(ConfigError, match="pulse trains are stochastic"):
         resolve_device("ag-a-si", {"update_scheme": "pulse_train",
                                    "update_rounding": "deterministic"})
+
+
+def test_rounded_per_sample_counts_do_not_depend_on_the_chunking(monkeypatch):
+    from accelsim.accuracy import crossbar_ops
+    rng = np.random.default_rng(3)
+    x = rng.random((9, 6)).astype(np.float32)
+    dy = rng.standard_normal((9, 5)).astype(np.float32)
+    counts = []
+    for elements in (1 << 22, 30):                                 # one chunk; one vector a chunk
+        monkeypatch.setattr(crossbar_ops, "_DENSE_ELEMENTS", elements)
+        xb = _crossbar(np.zeros((5, 6)), states_ltp=101, states_ltd=101,
+                       update_rounding="deterministic")
+        counts.append(xb._rounded_per_sample(x, dy, np.float32(0.2)))
+    assert np.array_equal(counts[0], counts[1]) and counts[0].sum() > 0
