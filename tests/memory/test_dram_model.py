@@ -5,7 +5,8 @@ import pytest
 
 from accelsim.hardware.config import Dram
 from accelsim.core.errors import ConfigError
-from accelsim.hardware.memory.dram import DramChannels, replay
+from accelsim.hardware.memory.dram import DramChannels
+from accelsim.memory.dram import replay
 from accelsim.hardware.memory.dram_timing import StreamTiming
 
 DDR4_TCK = 0.63
