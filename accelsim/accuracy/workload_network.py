@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from accelsim.accuracy.dataset import CLASSES, INPUT_SHAPE
+from accelsim.accuracy.dataset import CLASSES
 from accelsim.accuracy.network import Conv2D, Dense
 from accelsim.accuracy.network import Pool as PoolLayer
 from accelsim.core import shipped
@@ -29,8 +29,11 @@ from accelsim.core.shipped import shipped_dir
 from accelsim.workload.layers import Conv2d, Linear, Pool, Workload
 from accelsim.workload.loader import load_workload
 
+DIGITS_SHAPE = (1, 8, 8)
+
 SUPPORTED_KINDS = ("conv2d", "linear", "pool")
-BUILTIN_NETWORKS = {"mlp": "digits_mlp.yaml", "cnn": "digits_cnn.yaml"}
+BUILTIN_NETWORKS = {"mlp": "digits_mlp.yaml", "cnn": "digits_cnn.yaml",
+                    "mnist_mlp": "mnist_mlp.yaml"}
 WORKLOADS_DIR = shipped_dir("workload")
 
 
@@ -64,11 +67,13 @@ class LayerPlan:
     relu: bool = False
 
 
-def plan_network(workload: Workload, source: str) -> tuple[list[LayerPlan], list[str]]:
-    """The adapted layer list of ``workload`` and notes on what was adapted."""
+def plan_network(workload: Workload, source: str, input_shape: tuple = DIGITS_SHAPE
+                 ) -> tuple[list[LayerPlan], list[str]]:
+    """The adapted layer list of ``workload`` for inputs of ``input_shape`` (C, H, W) and notes
+    on what was adapted."""
     plans: list[LayerPlan] = []
     notes: list[str] = []
-    shape: tuple = INPUT_SHAPE
+    shape: tuple = tuple(input_shape)
     previous = None
     weight_layers = [l for l in workload.layers if l.kind in ("conv2d", "linear")]
     for index, layer in enumerate(workload.layers):
