@@ -12,6 +12,8 @@ from accelsim.api import load_graph, load_hardware
 from accelsim.core.errors import ConfigError
 from accelsim.engine.simulator import Simulator
 
+pytestmark = pytest.mark.gate
+
 ROOT = Path(__file__).resolve().parents[2]
 SUITE = yaml.safe_load((ROOT / "regress/suite.yaml").read_text())
 EXCLUDED = {(e["config"], e["workload"]) for e in SUITE.get("exclude", [])}

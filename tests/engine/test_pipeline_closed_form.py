@@ -16,6 +16,8 @@ from accelsim.hardware.memory.dram import DramChannels
 from accelsim.hardware.memory.dram_presets import DRAM_PRESETS
 from accelsim.hardware.memory.technology import resolve_technology
 
+pytestmark = pytest.mark.closed_form
+
 # a flat DRAM: one channel at 1 GB/s on a 1 GHz clock, 64-byte bursts (64 cycles each), 10 cycles
 # of latency, no refresh or turnaround; a 128-byte fetch takes 128 + 10 cycles, a 64-byte write
 # 64 + 10

@@ -1,6 +1,10 @@
 """Operand residency in closed form: Belady eviction, dirty spills, and the spill step."""
+import pytest
+
 from accelsim.engine.operands import Spill, spill_step
 from accelsim.engine.residency import Residency
+
+pytestmark = pytest.mark.closed_form
 
 
 def res(**uses):

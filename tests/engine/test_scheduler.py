@@ -3,9 +3,12 @@ stalls, and the order in which idle units wake."""
 import itertools
 
 import networkx as nx
+import pytest
 import simpy
 
 from accelsim.engine.scheduler import Scheduler
+
+pytestmark = pytest.mark.closed_form
 
 
 def graph(ops, edges):
