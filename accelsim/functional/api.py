@@ -17,7 +17,7 @@ from .dataset import load_digits_split
 from .devices import CrossbarDevice, resolve_device
 from .error_profile import CrossbarSpec, ErrorSpec, spec_from_profile
 from .trainer import History, TrainConfig, train
-from .workload_network import load_network_workload, plan_network
+from .workload_network import load_network_workload, plan_network, scaling_of, training_batch
 
 SCHEMA = "accelsim.accuracy/1"
 DEFAULT_EPOCHS = 10
@@ -44,9 +44,13 @@ class Experiment:
                               source=self.source, field="optimizer",
                               fix="use sgd_momentum or sgd")
         self.plans, self.notes = plan_network(self.workload, self.source)
+        self.scaling = scaling_of(self.workload)
+        normalised = any(p.kind == "batch_norm" for p in self.plans)
         momentum = DEFAULT_MOMENTUM if self.workload.optimizer == "sgd_momentum" else 0.0
-        self.config = TrainConfig(epochs=epochs, batch=batch or self.workload.batch, lr=lr,
-                                  momentum=momentum, seed=seed, crossbar_lr=crossbar_lr)
+        self.config = TrainConfig(epochs=epochs, lr=lr, momentum=momentum, seed=seed,
+                                  batch=batch or training_batch(self.workload, self.plans,
+                                                                self.notes),
+                                  crossbar_lr=crossbar_lr, drop_last=normalised)
         self.data = load_digits_split()
         self.formats = {k: getattr(self.workload.formats, k) for k in TENSOR_KINDS}
         self._ideal: dict[tuple, History] = {}
@@ -97,7 +101,9 @@ class Experiment:
             "tool_version": __version__,
             "network": {"name": self.workload.name, "source": self.source,
                         "layers": [{"name": p.name, "kind": p.kind} for p in self.plans],
-                        "adaptations": list(self.notes)},
+                        "adaptations": list(self.notes),
+                        "scaling": {**self.scaling.as_dict(), "workload_batch": self.workload.batch,
+                                    "trained_batch": cfg.batch}},
             "dataset": self.data.describe(),
             "seed": cfg.seed,
             "epochs": cfg.epochs,

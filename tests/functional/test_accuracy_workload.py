@@ -31,12 +31,10 @@ def test_imagenet_style_workload_is_adapted():
 
 
 @pytest.mark.parametrize("layer,kind", [
-    ({"kind": "depthwise_conv2d", "name": "dw", "channels": 1, "in_h": 8, "in_w": 8, "kernel": 3},
-     "depthwise_conv2d"),
     ({"kind": "gemm", "name": "g", "m": 1, "k": 64, "n": 64}, "gemm")])
 def test_unsupported_kind_names_layer_and_supported_kinds(layer, kind):
     with pytest.raises(ConfigError, match=rf"layers\[0\]\({layer['name']}\): layer kind '{kind}' is "
-                                          r"not supported.*conv2d, linear, pool"):
+                                          r"not supported.*conv2d, depthwise_conv2d, linear, pool, add"):
         _plan([layer, {"kind": "linear", "name": "fc", "in_features": 64, "out_features": 10}])
 
 
