@@ -85,6 +85,18 @@ class BitErrorStream:
         self.rng = rng
         self.skip: int | None = None  # bits until the next flipped bit
 
+    def hits(self, n_bits: int) -> bool:
+        """Whether a write of ``n_bits`` bits has at least one flipped bit; a write without any
+        advances the stream past it (so it need not be encoded)."""
+        if self.ber <= 0.0 or n_bits == 0:
+            return False
+        if self.skip is None:
+            self.skip = int(self.rng.geometric(self.ber)) - 1
+        if self.skip >= n_bits:
+            self.skip -= n_bits
+            return False
+        return True
+
     def flip(self, words: np.ndarray) -> int:
         """Flip the bits of ``words`` (in place) that this stream hits; return how many."""
         if self.ber <= 0.0 or words.size == 0:
@@ -140,6 +152,43 @@ def store(x: np.ndarray, fmt: str, ber: float | BitErrorStream,
     of flipped bits.
     """
     stream = ber if isinstance(ber, BitErrorStream) else BitErrorStream(ber, rng)
+    if not stream.hits(np.size(x) * WORD_BITS[fmt]):
+        return round_trip(x, fmt), 0
     words, scale = encode(x, fmt)
     flips = stream.flip(words)
     return decode(words, fmt, scale).reshape(np.shape(x)), flips
+
+
+def round_trip(x: np.ndarray, fmt: str) -> np.ndarray:
+    """``decode(encode(x, fmt))`` bit for bit, without building the stored words: what a write
+    without bit errors reads back. fp32 is exact and returns ``x`` itself (no copy); bf16 rounds
+    in the float32 bits; int8 rounds ``x/s`` in float32."""
+    x = np.asarray(x, dtype=np.float32)
+    if fmt == "fp32":
+        return x
+    if fmt == "bf16":
+        bits = x.view(np.uint32) if x.flags.c_contiguous else np.ascontiguousarray(x).view(np.uint32)
+        out = (bits >> np.uint32(16)) & np.uint32(1)
+        out += bits
+        out += np.uint32(0x7FFF)
+        out &= np.uint32(0xFFFF0000)
+        values = out.view(np.float32)
+        if not np.isfinite(values).all():  # rounding must not turn a NaN into inf
+            out[np.isnan(x)] = np.uint32(0x7FC00000)
+        return values
+    if fmt == "int8":
+        peak = float(np.max(np.abs(x))) if x.size else 0.0
+        if not np.isfinite(peak):  # inf or NaN: the general path saturates and zeroes them
+            words, scale = encode(x, fmt)
+            return decode(words, fmt, scale).reshape(x.shape)
+        scale = peak / 127.0 if peak > 0 else 1.0
+        q = x / scale
+        np.rint(q, out=q)
+        q += np.float32(0.0)  # −0 → +0, as the int8 word 0 reads back
+        np.clip(q, -127, 127, out=q)
+        q *= np.float32(scale)
+        return q
+    if fmt == "fp16":
+        with np.errstate(over="ignore"):
+            return x.astype(np.float16).astype(np.float32)
+    raise ValueError(f"unknown number format {fmt!r}")

@@ -22,11 +22,12 @@ recorded (:class:`Scaling`):
 - a workload with ``batch_norm: true`` gets a batch normalisation (``NAME.bn``) after every
   conv2d and depthwise_conv2d, as torchvision's ResNet and MobileNetV2 have.
 
-ReLU (fused into the layer's output) follows every add and every conv2d, depthwise_conv2d and
-linear layer (except the last) whose output is not a summand of an ``add``: the residual sum is
-taken before the nonlinearity, as in ResNet's second conv and projection shortcut and in
-MobileNetV2's linear bottleneck. (MobileNetV2 then differs from torchvision in ReLU for ReLU6 and a
-ReLU after its residual adds and its non-residual projections.) Gemm layers are not supported.
+ReLU (fused into the layer's output, after its batch normalisation) follows every conv2d,
+depthwise_conv2d and linear layer (except the last) whose output is not a summand of an ``add``,
+and every add: the residual sum is taken before the nonlinearity, as in ResNet's second conv and
+projection shortcut. A conv2d reading a depthwise_conv2d is a linear bottleneck (MobileNetV2's
+projection): it has no ReLU, and neither has an add whose first summand it is. (MobileNetV2 uses
+ReLU6; the functional model uses ReLU.) Gemm layers are not supported.
 """
 from __future__ import annotations
 
@@ -148,12 +149,16 @@ def plan_network(workload: Workload, source: str) -> tuple[list[LayerPlan], list
         notes.append(f"channels divided by {scaling.channel_divisor} (at least "
                      f"{MIN_CHANNELS}), widest {max(_widths(workload))} -> "
                      f"{scaling.channels(max(_widths(workload)))}")
-    summed = set()
-    previous = INPUT
+    summed, bottleneck = set(), set()
+    kinds, previous = {INPUT: "input"}, INPUT
     for layer in workload.layers:
+        source = layer.input or previous
         if isinstance(layer, Add):
-            summed.update((layer.input or previous, layer.input_b))
-        previous = layer.name
+            summed.update((source, layer.input_b))
+        if isinstance(layer, Conv2d) and kinds[source] == "depthwise_conv2d" or \
+                isinstance(layer, Add) and source in bottleneck:
+            bottleneck.add(layer.name)
+        kinds[layer.name], previous = layer.kind, layer.name
     weight_layers = [l for l in workload.layers if l.kind in WEIGHT_KINDS]
     plans: list[LayerPlan] = []
     output = {INPUT: (INPUT, INPUT_SHAPE)}  # workload layer name -> (plan name, shape)
@@ -166,7 +171,7 @@ def plan_network(workload: Workload, source: str) -> tuple[list[LayerPlan], list
                               fix="use layers of kinds: " + ", ".join(SUPPORTED_KINDS))
         src, shape = output[layer.input or previous]
         last = index == len(workload.layers) - 1
-        relu = layer.name not in summed
+        relu = layer.name not in bottleneck and (isinstance(layer, Add) or layer.name not in summed)
         if isinstance(layer, Linear):
             new = [_linear(layer, shape, last, relu and layer is not weight_layers[-1], scaling,
                            notes, source, where, first=index == 0)]
@@ -175,7 +180,7 @@ def plan_network(workload: Workload, source: str) -> tuple[list[LayerPlan], list
                               f"{CLASSES} class scores", source=source, field=where,
                               fix="end the workload with a linear layer")
         elif isinstance(layer, Add):
-            new = [_add(layer, shape, output[layer.input_b], scaling, source, where)]
+            new = [_add(layer, shape, output[layer.input_b], relu, scaling, source, where)]
         else:
             new = _spatial(layer, shape, index == 0, relu, workload.batch_norm, scaling, notes,
                            source, where)
@@ -213,14 +218,14 @@ def _linear(layer: Linear, shape, last, relu, scaling, notes, source, where, fir
     return LayerPlan("linear", layer.name, (features,), (out,), relu=relu)
 
 
-def _add(layer: Add, shape, other, scaling, source, where) -> LayerPlan:
+def _add(layer: Add, shape, other, relu, scaling, source, where) -> LayerPlan:
     if other[1] != shape:
         raise ConfigError(f"adds {'x'.join(map(str, shape))} and "
                           f"{'x'.join(map(str, other[1]))} outputs after adaptation to digits",
                           source=source, field=where,
                           fix="give both summands the same channels and spatial size")
     _check_channels(layer, "channels", shape, scaling, source, where)
-    return LayerPlan("add", layer.name, shape, shape, relu=True)
+    return LayerPlan("add", layer.name, shape, shape, relu=relu)
 
 
 def _check_channels(layer, field, shape, scaling, source, where):

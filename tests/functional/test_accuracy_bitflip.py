@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 from scipy.stats import binom
 
-from accelsim.functional.bitflip import WORD_BITS, decode, encode, flip_bits, store
+from accelsim.functional.bitflip import WORD_BITS, decode, encode, flip_bits, round_trip, store
 
 
 def _flip(x, fmt, bit):
@@ -101,3 +101,17 @@ def test_same_seed_same_flips():
     a, _ = store(x, "bf16", 1e-3, np.random.default_rng(3))
     b, _ = store(x, "bf16", 1e-3, np.random.default_rng(3))
     assert np.array_equal(a.view(np.uint32), b.view(np.uint32))
+
+
+@pytest.mark.parametrize("fmt", sorted(WORD_BITS))
+def test_round_trip_without_errors_is_encode_then_decode_bit_for_bit(fmt):
+    rng = np.random.default_rng(7)
+    x = (rng.standard_normal((64, 48)) * 10.0 ** rng.integers(-8, 8, (64, 48))).astype(np.float32)
+    x[0, :6] = [np.nan, np.inf, -np.inf, -0.0, 1e-45, np.finfo(np.float32).max]
+    x.view(np.uint32)[1, :2] = [0x7F800001, 0xFFFFFFFF]  # NaNs that plain rounding makes inf
+    finite = x[2:]
+    for arr in (x, finite, finite[:, ::3], finite.T, -np.abs(finite) * 1e-3):
+        words, scale = encode(arr, fmt)
+        want = decode(words, fmt, scale).reshape(arr.shape)
+        got = np.ascontiguousarray(round_trip(arr, fmt))
+        assert np.array_equal(want.view(np.uint32), got.view(np.uint32))
