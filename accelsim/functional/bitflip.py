@@ -27,6 +27,7 @@ import numpy as np
 #: bits per stored element of each format
 WORD_BITS: dict[str, int] = {"fp32": 32, "bf16": 16, "fp16": 16, "int8": 8}
 _UINT = {8: np.uint8, 16: np.uint16, 32: np.uint32}
+GAP_BLOCK = 256
 
 
 def encode(x: np.ndarray, fmt: str) -> tuple[np.ndarray, float]:
@@ -84,6 +85,13 @@ class BitErrorStream:
         self.ber = ber
         self.rng = rng
         self.skip: int | None = None  # bits until the next flipped bit
+        self._gaps: list[int] = []  # pre-drawn Geometric(ber) gaps, used from the end
+
+    def _gap(self) -> int:
+        """The next Geometric(``ber``) gap (drawn in blocks: one draw call per 256 errors)."""
+        if not self._gaps:
+            self._gaps = self.rng.geometric(self.ber, size=GAP_BLOCK)[::-1].tolist()
+        return self._gaps.pop()
 
     def hits(self, n_bits: int) -> bool:
         """Whether a write of ``n_bits`` bits has at least one flipped bit; a write without any
@@ -91,21 +99,24 @@ class BitErrorStream:
         if self.ber <= 0.0 or n_bits == 0:
             return False
         if self.skip is None:
-            self.skip = int(self.rng.geometric(self.ber)) - 1
+            self.skip = self._gap() - 1
         if self.skip >= n_bits:
             self.skip -= n_bits
             return False
         return True
 
-    def flip(self, words: np.ndarray) -> int:
-        """Flip the bits of ``words`` (in place) that this stream hits; return how many."""
+    def flip(self, words: np.ndarray, width: int | None = None, shift: int = 0) -> int:
+        """Flip the bits of ``words`` (in place) that this stream hits; return how many.
+
+        Each element holds one stored word of ``width`` bits (default: all its bits) in its bits
+        ``shift`` and up (a bf16 word is the upper half of its float32 value: 16 and 16)."""
         if self.ber <= 0.0 or words.size == 0:
             return 0
-        width = words.dtype.itemsize * 8
+        width = width or words.dtype.itemsize * 8
         flat = words.reshape(-1)
         n_bits = flat.size * width
         if self.skip is None:
-            self.skip = int(self.rng.geometric(self.ber)) - 1
+            self.skip = self._gap() - 1
         if self.skip >= n_bits:
             self.skip -= n_bits
             return 0
@@ -114,9 +125,9 @@ class BitErrorStream:
             one = words.dtype.type(1)
             while pos < n_bits:
                 element, bit = divmod(pos, width)
-                flat[element] ^= one << words.dtype.type(bit)
+                flat[element] ^= one << words.dtype.type(bit + shift)
                 count += 1
-                pos += int(self.rng.geometric(self.ber))
+                pos += self._gap()
             self.skip = pos - n_bits
             return count
         hits = [np.array([self.skip], dtype=np.int64)]
@@ -129,7 +140,7 @@ class BitErrorStream:
         positions = np.concatenate(hits)
         inside = positions[positions < n_bits]
         self.skip = int(positions[inside.size]) - n_bits
-        element, bit = inside // width, inside % width
+        element, bit = inside // width, inside % width + shift
         masks = np.ones(inside.size, dtype=words.dtype) << bit.astype(words.dtype)
         np.bitwise_xor.at(flat, element, masks)
         return int(inside.size)
@@ -154,6 +165,9 @@ def store(x: np.ndarray, fmt: str, ber: float | BitErrorStream,
     stream = ber if isinstance(ber, BitErrorStream) else BitErrorStream(ber, rng)
     if not stream.hits(np.size(x) * WORD_BITS[fmt]):
         return round_trip(x, fmt), 0
+    if fmt == "bf16":  # flip the stored word's bits where they sit in the rounded float32
+        values = round_trip(x, fmt)
+        return values, stream.flip(values.view(np.uint32), width=16, shift=16)
     words, scale = encode(x, fmt)
     flips = stream.flip(words)
     return decode(words, fmt, scale).reshape(np.shape(x)), flips
