@@ -90,7 +90,8 @@ class Experiment:
         device, layers = self.resolve_crossbar(errors.crossbar, errors.source)
         ideal = self.ideal(formats)
         faulty = train(self.plans, self.data, self.config, formats=formats,
-                       bit_error_rate=errors.bit_error_rate, device=device, crossbar_layers=layers)
+                       bit_error_rate=errors.bit_error_rate, device=device, crossbar_layers=layers,
+                       protection=errors.protection)
         return self._report(errors, formats, device, layers, faulty, ideal)
 
     def _report(self, errors, formats, device, layers, faulty: History, ideal: History) -> dict:
@@ -114,6 +115,8 @@ class Experiment:
             "errors_source": errors.source,
             "formats": formats,
             "bit_error_rate": dict(errors.bit_error_rate),
+            "protection": {k: {"protect": p.protect, "saturate": p.saturate}
+                           for k, p in sorted(errors.protection.items())},
             "crossbar": None if device is None else {"device": device.name, "layers": layers,
                                                      "parameters": device.as_dict()},
             "test_accuracy": faulty.test_accuracy,

@@ -155,21 +155,25 @@ def flip_bits(words: np.ndarray, ber: float, rng: np.random.Generator) -> int:
 
 
 def store(x: np.ndarray, fmt: str, ber: float | BitErrorStream,
-          rng: np.random.Generator | None = None) -> tuple[np.ndarray, int]:
+          rng: np.random.Generator | None = None, exposed: int | None = None
+          ) -> tuple[np.ndarray, int]:
     """Write ``x`` to a memory in format ``fmt`` with bit error rate ``ber`` (or through an
     error stream) and read it back.
 
-    Returns the float32 values read back (rounded to the format, with the flips) and the number
-    of flipped bits.
+    ``exposed`` is the number of low bits of each word that can flip (default: all; the sign and
+    exponent bits above them are protected, see :mod:`accelsim.functional.protection`). Returns
+    the float32 values read back (rounded to the format, with the flips) and the number of
+    flipped bits. The result may be ``x`` itself (fp32 without a flip) or a new array.
     """
     stream = ber if isinstance(ber, BitErrorStream) else BitErrorStream(ber, rng)
-    if not stream.hits(np.size(x) * WORD_BITS[fmt]):
+    width = exposed or WORD_BITS[fmt]
+    if not stream.hits(np.size(x) * width):
         return round_trip(x, fmt), 0
     if fmt == "bf16":  # flip the stored word's bits where they sit in the rounded float32
         values = round_trip(x, fmt)
-        return values, stream.flip(values.view(np.uint32), width=16, shift=16)
+        return values, stream.flip(values.view(np.uint32), width=width, shift=16)
     words, scale = encode(x, fmt)
-    flips = stream.flip(words)
+    flips = stream.flip(words, width=width)
     return decode(words, fmt, scale).reshape(np.shape(x)), flips
 
 

@@ -1,5 +1,6 @@
 """The memories of the training step: every stored tensor is written in its kind's number format
-at its kind's bit error rate (see :mod:`accelsim.functional.bitflip`).
+at its kind's bit error rate (see :mod:`accelsim.functional.bitflip`), with its kind's protection
+(:mod:`accelsim.functional.protection`).
 
 The ideal run and the faulty run write the same tensors through the same code in the same formats;
 the only difference is the bit error rates. With every rate at 0 nothing random is drawn and the
@@ -13,6 +14,7 @@ import numpy as np
 
 from ..formats import TENSOR_KINDS
 from .bitflip import WORD_BITS, BitErrorStream, store
+from .protection import NONE, Protection
 
 
 @dataclass
@@ -24,6 +26,7 @@ class TensorMemory:
     flips: dict[str, int] = field(default_factory=lambda: {k: 0 for k in TENSOR_KINDS})
     bits_written: dict[str, int] = field(default_factory=lambda: {k: 0 for k in TENSOR_KINDS})
     streams: dict[str, BitErrorStream] = field(default_factory=dict)
+    protection: dict[str, Protection] = field(default_factory=dict)
 
     def write(self, kind: str, x: np.ndarray) -> np.ndarray:
         """Store ``x`` as tensor kind ``kind`` and return what a later read sees."""
@@ -32,8 +35,9 @@ class TensorMemory:
         if stream is None:
             stream = self.streams[kind] = BitErrorStream(self.bit_error_rate.get(kind, 0.0),
                                                          self.rng)
-        stored, flipped = store(x, fmt, stream)
+        guard = self.protection.get(kind, NONE)
+        stored, flipped = store(x, fmt, stream, exposed=guard.exposed_bits(fmt, WORD_BITS[fmt]))
         self.flips[kind] += flipped
         self.bits_written[kind] += x.size * WORD_BITS[fmt]
-        return stored
+        return guard.load(stored, fmt)
 

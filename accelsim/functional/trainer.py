@@ -40,6 +40,7 @@ from .dataset import Digits
 from .devices import CrossbarDevice
 from .network import SGDMomentum, WeightLayer, softmax_cross_entropy
 from .network_graph import Network
+from .protection import Protection
 from .storage import TensorMemory
 from .workload_network import LayerPlan, build_network
 
@@ -80,7 +81,8 @@ class History:
 
 def train(plans: list[LayerPlan], data: Digits, config: TrainConfig, *, formats: dict[str, str],
           bit_error_rate: dict[str, float] | None = None, device: CrossbarDevice | None = None,
-          crossbar_layers: list[str] | None = None, on_epoch=None) -> History:
+          crossbar_layers: list[str] | None = None, on_epoch=None,
+          protection: dict[str, Protection] | None = None) -> History:
     """Train the network of ``plans`` on ``data``; see the module docstring for what is injected.
 
     BLAS runs single-threaded: these matrices are small, threads only contend (a loaded 2-core
@@ -88,14 +90,16 @@ def train(plans: list[LayerPlan], data: Digits, config: TrainConfig, *, formats:
     """
     with threadpool_limits(limits=1, user_api="blas"):
         return _train(plans, data, config, formats, bit_error_rate, device, crossbar_layers,
-                      on_epoch)
+                      on_epoch, dict(protection or {}))
 
 
-def _train(plans, data, config, formats, bit_error_rate, device, crossbar_layers, on_epoch):
+def _train(plans, data, config, formats, bit_error_rate, device, crossbar_layers, on_epoch,
+           protection):
     init_seq, order_seq, memory_seq, crossbar_seq = np.random.SeedSequence(config.seed).spawn(4)
     network = build_network(plans, np.random.default_rng(init_seq))
     layers = network.layers
-    memory = TensorMemory(formats, dict(bit_error_rate or {}), np.random.default_rng(memory_seq))
+    memory = TensorMemory(formats, dict(bit_error_rate or {}), np.random.default_rng(memory_seq),
+                          protection=protection)
     order_rng = np.random.default_rng(order_seq)
     crossbar_rng = np.random.default_rng(crossbar_seq)
     mapped = set(crossbar_layers or ()) if device is not None else set()
@@ -127,7 +131,8 @@ def _train(plans, data, config, formats, bit_error_rate, device, crossbar_layers
                 losses.append(_step(network, train_x[idx], data.train_y[idx], memory, optimizer,
                                      config.in_place_lr * factor))
             history.train_loss.append(float(np.mean(losses)))
-            history.test_accuracy.append(_accuracy(network, test_x, data.test_y, formats))
+            history.test_accuracy.append(_accuracy(network, test_x, data.test_y, formats,
+                                                   protection))
             if on_epoch is not None:
                 on_epoch(len(history.test_accuracy), history)
     history.bit_flips = {k: memory.flips[k] for k in TENSOR_KINDS}
@@ -177,7 +182,7 @@ def _update(layer, payload, memory, optimizer, crossbar_lr) -> None:
     layer.weight = optimizer.step(f"{layer.name}.weight", layer.weight, dw, memory.write)
 
 
-def _accuracy(network: Network, x, y, formats) -> float:
-    memory = TensorMemory(formats, {}, np.random.default_rng(0))
+def _accuracy(network: Network, x, y, formats, protection) -> float:
+    memory = TensorMemory(formats, {}, np.random.default_rng(0), protection=protection)
     out = network.forward(memory.write("activation", x), memory.write, training=False)
     return float(np.mean(np.argmax(out, axis=1) == y))
