@@ -1,47 +1,42 @@
 """The Python API: load, simulate, and describe one training step."""
 from __future__ import annotations
 
-import hashlib
-import json
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import networkx as nx
 
-from . import __version__
-from .config.hardware import HardwareConfig
-from .config.loader import load_hardware
-from .engine.simulator import SimResult, Simulator
-from .errors import ConfigError
-from .workload.graph import GRAPH_SCHEMA, build_graph, read_graph
-from .workload.loader import load_workload
+from accelsim import __version__
+from accelsim.core import shipped
+from accelsim.core.errors import ConfigError
+from accelsim.energy.check import check_priceable
+from accelsim.engine.run import Run, simulate
+from accelsim.hardware import loader
+from accelsim.hardware.config import HardwareConfig
+from accelsim.workload.graph import GRAPH_SCHEMA, build_graph, read_graph
+from accelsim.workload.loader import load_workload
 
 
-@dataclass
-class Run:
-    """One simulated training step, with everything needed to write and re-price it."""
-    hw: HardwareConfig
-    graph: nx.DiGraph
-    result: SimResult
-    seed: int
-    hw_source: str | None = None
-    workload_source: str | None = None
-    wall_seconds: float = 0.0
-    extra: dict = field(default_factory=dict)
+def load_hardware(path: str | Path) -> HardwareConfig:
+    """A hardware config file (accelsim YAML or SCALE-Sim ``.cfg``) or the name of a shipped one
+    (``train128_sram``), validated, with its presets
+    resolved and checked to be priceable by the default energy table."""
+    hw = loader.load_hardware(shipped.resolve(path, "hw"))
+    check_priceable(hw, str(path))
+    return hw
 
-    @property
-    def graph_hash(self) -> str:
-        data = nx.node_link_data(self.graph, edges="edges")
-        data["graph"] = {k: v for k, v in data["graph"].items() if k != "tool_version"}
-        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest()
+
+def hardware_from_dict(data: dict, source: str | None = None) -> HardwareConfig:
+    """The same as :func:`load_hardware` for a config already parsed into a dict."""
+    hw = loader.hardware_from_dict(data, source)
+    check_priceable(hw, source)
+    return hw
 
 
 def load_graph(workload_path: str | Path, phases: str = "training",
                batch: int | None = None) -> nx.DiGraph:
-    """A workload file (YAML, SCALE-Sim CSV) or a saved graph JSON, as a training graph."""
-    p = Path(workload_path)
+    """A workload file (YAML, SCALE-Sim CSV), a saved graph JSON or the name of a shipped
+    workload (``resnet18``), as a training graph."""
+    p = shipped.resolve(workload_path, "workload")
     if p.suffix.lower() == ".json":
         if batch is not None:
             raise ConfigError("--batch cannot change a saved graph", source=str(p),
@@ -57,14 +52,6 @@ def load_graph(workload_path: str | Path, phases: str = "training",
     return build_graph(workload, phases, source=str(p))
 
 
-def simulate(hw: HardwareConfig, graph: nx.DiGraph, seed: int = 0, observers=(),
-             hw_source: str | None = None, workload_source: str | None = None) -> Run:
-    t0 = time.perf_counter()
-    result = Simulator(hw, graph, observers).run()
-    return Run(hw, graph, result, seed, hw_source, workload_source,
-               wall_seconds=time.perf_counter() - t0)
-
-
 def run_files(hw_path: str | Path, workload_path: str | Path, phases: str = "training",
               batch: int | None = None, seed: int = 0, observers=()) -> Run:
     hw = load_hardware(hw_path)
@@ -77,4 +64,4 @@ def run_files(hw_path: str | Path, workload_path: str | Path, phases: str = "tra
         raise
 
 
-__all__ = ["Run", "load_graph", "simulate", "run_files", "GRAPH_SCHEMA", "__version__"]
+__all__ = ["Run", "load_hardware", "hardware_from_dict", "load_graph", "simulate", "run_files", "GRAPH_SCHEMA", "__version__"]

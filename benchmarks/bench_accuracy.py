@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 import time
 
-from accelsim.formats import TENSOR_KINDS
-from accelsim.functional.api import Experiment
-from accelsim.functional.devices import resolve_device
-from accelsim.functional.trainer import train
+from accelsim.core.formats import TENSOR_KINDS
+from accelsim.accuracy.api import Experiment
+from accelsim.hardware.crossbar.devices import resolve_device
+from accelsim.accuracy.trainer import train
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ def child(hw: str, batch: int, out: Path) -> dict:
     code = (
         "import json,sys,time,resource\n"
         "from accelsim.api import run_files\n"
-        "from accelsim.io.results import write_run\n"
+        "from accelsim.results.writer import write_run\n"
         f"t=time.perf_counter(); c=time.process_time()\n"
         f"r=run_files({hw!r}, {str(ROOT / 'workloads/resnet50.yaml')!r}, batch={batch})\n"
         f"s=write_run(r, {str(out)!r})\n"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from accelsim.sweep import run_sweep
+from accelsim.tools.sweep import run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY_HW = yaml.safe_load((ROOT / "hw_configs/tiny8_ws.yaml").read_text())

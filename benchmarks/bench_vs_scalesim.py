@@ -67,7 +67,7 @@ print(json.dumps({"sim_cpu_s": time.process_time() - cpu,
 
 ACCELSIM_DRIVER = """\
 import argparse, json, sys, time
-import accelsim.api, accelsim.io.results, accelsim.io.report, accelsim.engine.observers
+import accelsim.api, accelsim.results.writer, accelsim.results.report, accelsim.engine.observers
 from accelsim.cli import run
 cfg, topo, out = sys.argv[1:4]
 parser = argparse.ArgumentParser(prog="accelsim")

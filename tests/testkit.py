@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from accelsim.config.hardware import HardwareConfig
+from accelsim.hardware.config import HardwareConfig
 from accelsim.workload.layers import Workload
 
 ROOT = Path(__file__).resolve().parents[1]

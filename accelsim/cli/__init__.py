@@ -7,8 +7,8 @@ import importlib
 import os
 import sys
 
-from .. import __version__
-from ..errors import AccelsimError
+from accelsim import __version__
+from accelsim.core.errors import AccelsimError
 
 #: sub-command modules, in help order
 COMMANDS = ("run", "graph", "validate", "energy", "derive", "study", "crossbar_compare",

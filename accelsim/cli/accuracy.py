@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..errors import ConfigError
-from ..formats import TENSOR_KINDS
+from accelsim.core.errors import ConfigError
+from accelsim.core.formats import TENSOR_KINDS
 
 DEFAULT_RATES = "1e-7,1e-6,1e-5,1e-4,1e-3,1e-2"
 
@@ -57,7 +57,7 @@ def _common(p, default_out: str) -> None:
 
 
 def _experiment(args, seed: int):
-    from ..functional.api import DEFAULT_EPOCHS, DEFAULT_LR, Experiment
+    from accelsim.accuracy.api import DEFAULT_EPOCHS, DEFAULT_LR, Experiment
     # `is None`, not `or`: an explicit 0 must reach Experiment's validation, not become a default
     epochs = DEFAULT_EPOCHS if args.epochs is None else args.epochs
     lr = DEFAULT_LR if args.lr is None else args.lr
@@ -66,13 +66,13 @@ def _experiment(args, seed: int):
 
 
 def _errors(args):
-    from ..functional.error_profile import read_errors
+    from accelsim.accuracy.error_profile import read_errors
     return read_errors(args.errors) if args.errors else None
 
 
 def run(args) -> int:
-    from ..functional.api import with_crossbar
-    from ..functional.devices import DEVICES
+    from accelsim.accuracy.api import with_crossbar
+    from accelsim.hardware.crossbar.devices import DEVICES
     errors = _errors(args)
     if args.crossbar:
         DEVICES.get(args.crossbar, source="--crossbar")
@@ -103,8 +103,8 @@ def _print_result(r: dict) -> None:
 
 
 def run_sweep(args) -> int:
-    from ..functional import sweep
-    from ..functional.devices import DEVICES
+    from accelsim.accuracy import sweep
+    from accelsim.hardware.crossbar.devices import DEVICES
     if args.repeats < 1:
         raise ConfigError(f"--repeats must be at least 1, got {args.repeats}", source="--repeats")
     base = _errors(args)

@@ -32,7 +32,12 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..compare import DEFAULT_METRICS, Tolerances, compare_paths, format_report
+    from accelsim.tools.compare import (
+        DEFAULT_METRICS,
+        Tolerances,
+        compare_paths,
+        format_report,
+    )
 
     tol = Tolerances.from_args(args.tol, args.abs_tol, args.rel_tol)
     result = compare_paths(args.base, args.new, tol, tuple(args.metric or DEFAULT_METRICS))

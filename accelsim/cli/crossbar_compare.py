@@ -13,9 +13,8 @@ import math
 SEED = {"energy_per_mac_fj": 11.0,
         "digital_reram": {"energy_ratio": 270.0, "latency_ratio": 540.0},
         "sram_digital": {"energy_ratio": 430.0, "latency_ratio": 34.0}}
-MACHINES = (("analog", "hw_configs/crossbar_analog.yaml"),
-            ("digital_reram", "hw_configs/crossbar_digital_reram.yaml"),
-            ("sram_digital", "hw_configs/crossbar_sram_digital.yaml"))
+MACHINES = (("analog", "crossbar_analog"), ("digital_reram", "crossbar_digital_reram"),
+            ("sram_digital", "crossbar_sram_digital"))  # shipped config names
 #: MNIST 784-300-10 MLP, one of CrossSim v2's training benchmarks (crossbar.md §1.2); int8 data
 #: to match the crossbar's 8-bit converters; plain SGD (analog training updates in place).
 DEFAULT_WORKLOAD = {
@@ -42,10 +41,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..errors import ConfigError
-    from ..workload.graph import build_graph
-    from ..workload.layers import Workload
-    from ..workload.loader import load_workload
+    from accelsim.core.errors import ConfigError
+    from accelsim.workload.graph import build_graph
+    from accelsim.workload.layers import Workload
+    from accelsim.workload.loader import load_workload
 
     workload = (load_workload(args.workload) if args.workload
                 else Workload.model_validate(DEFAULT_WORKLOAD))
@@ -68,11 +67,10 @@ def run(args) -> int:
 
 def measure(path: str, graph) -> dict:
     """Latency, energy and MACs of one training step on the machine in ``path``."""
-    from ..api import simulate
-    from ..config.loader import load_hardware
-    from ..crossbar.summary import crossbar_summary
-    from ..energy.pricing import price
-    from ..io.results import counts
+    from accelsim.api import load_hardware, simulate
+    from accelsim.energy.pricing import price
+    from accelsim.results.crossbar_summary import crossbar_summary
+    from accelsim.results.writer import counts
 
     hw = load_hardware(path)
     run = simulate(hw, graph, hw_source=path)

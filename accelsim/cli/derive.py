@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..config.derive import derive_mram, to_yaml
-from ..config.loader import load_hardware
-from ..errors import ConfigError
-from ..memory.mram_write import MramWritePoint
+from accelsim.api import load_hardware
+from accelsim.core.errors import ConfigError
+from accelsim.hardware.memory.mram_write import MramWritePoint
+from accelsim.tools.derive import derive_mram, to_yaml
 
 
 def register(subparsers) -> None:

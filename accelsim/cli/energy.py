@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..errors import ConfigError
-from ..energy.pricing import price
-from ..energy.runfiles import merge_layer_rows, read_run, write_repriced
-from ..energy.table import EnergyTable
+from accelsim.core.errors import ConfigError
+from accelsim.energy.pricing import price
+from accelsim.energy.table import EnergyTable
+from accelsim.results.runfiles import merge_layer_rows, read_run, write_repriced
 
 
 def register(subparsers) -> None:

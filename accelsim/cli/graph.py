@@ -16,8 +16,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..api import load_graph
-    from ..workload.graph import op_nodes, write_graph
+    from accelsim.api import load_graph
+    from accelsim.workload.graph import op_nodes, write_graph
 
     g = load_graph(args.workload, args.phases, args.batch)
     write_graph(g, args.out)

@@ -18,7 +18,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..plot import plot_path
+    from accelsim.tools.plot import plot_path
 
     files, notes = plot_path(args.path, args.out)
     for note in notes:

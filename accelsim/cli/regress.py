@@ -25,9 +25,9 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..compare import format_report
-    from ..errors import ConfigError
-    from ..regress import regress
+    from accelsim.core.errors import ConfigError
+    from accelsim.tools.compare import format_report
+    from accelsim.tools.regress import regress
 
     if args.jobs < 1:
         raise ConfigError(f"-j must be at least 1 (got {args.jobs})", field="-j")

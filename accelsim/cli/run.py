@@ -38,10 +38,10 @@ def _positive(text: str) -> int:
 
 
 def run(args) -> int:
-    from ..api import run_files
-    from ..engine.observers import StepTrace
-    from ..io.results import write_run
-    from ..io.report import print_summary
+    from accelsim.api import run_files
+    from accelsim.engine.observers import StepTrace
+    from accelsim.results.report import print_summary
+    from accelsim.results.writer import write_run
 
     observers = [StepTrace()] if args.trace else []
     result = run_files(args.hw, args.workload, args.phases, args.batch, args.seed, observers)
@@ -50,7 +50,8 @@ def run(args) -> int:
     summ = write_run(result, args.out)
     if args.trace:
         from pathlib import Path
-        from ..io.results import output_errors
+
+        from accelsim.results.writer import output_errors
         with output_errors(Path(args.out)):
             observers[0].write(f"{args.out}/trace.csv")
     print_summary(summ, args.out)
@@ -59,9 +60,9 @@ def run(args) -> int:
 
 def _accuracy(args, run) -> dict:
     """The functional accuracy model on this run's own error profile."""
-    from ..errors import ConfigError
-    from ..functional.api import Experiment, evaluate_error_profile
-    from ..io.results import layer_rows, summary
+    from accelsim.accuracy.api import Experiment, evaluate_error_profile
+    from accelsim.core.errors import ConfigError
+    from accelsim.results.writer import layer_rows, summary
 
     profile = summary(run, layer_rows(run))["error_profile"]
     network, note = args.accuracy, None

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .run import _positive
+from accelsim.cli.run import _positive
 
 
 def register(sub) -> None:
@@ -35,8 +35,8 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import AccelsimError
-    from ..studies import mram
+    from accelsim.core.errors import AccelsimError
+    from accelsim.tools.studies import mram
 
     kwargs = {}
     if args.hw:
@@ -64,7 +64,7 @@ def _names(text: str) -> list[str]:
 
 def format_report(doc: dict) -> str:
     """The printed tables: ratios, drivers, suite summary, failures."""
-    from ..studies import mram
+    from accelsim.tools.studies import mram
 
     lines = ["gain = SRAM / point (system energy); sp_gain = the same for the scratchpad alone; "
              "*_cacti: SRAM leakage from CACTI;",

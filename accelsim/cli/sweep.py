@@ -32,9 +32,9 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import ConfigError
-    from ..sweep import is_store, run_sweep
-    from ..sweep.export import export
+    from accelsim.core.errors import ConfigError
+    from accelsim.tools.sweep import is_store, run_sweep
+    from accelsim.tools.sweep.export import export
 
     if is_store(args.sweep):
         if not (args.export or args.export_layers):

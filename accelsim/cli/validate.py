@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..config.hardware import HardwareConfig
-from ..config.loader import load_hardware
-from ..errors import ConfigError
-from ..io.yamlfile import load_yaml
-from ..workload.graph import build_graph
-from ..workload.layers import Workload
-from ..workload.loader import load_workload
+from accelsim.api import load_hardware
+from accelsim.core.errors import ConfigError
+from accelsim.core.yamlfile import load_yaml
+from accelsim.hardware.config import HardwareConfig
+from accelsim.workload.graph import build_graph
+from accelsim.workload.layers import Workload
+from accelsim.workload.loader import load_workload
 
 
 def register(subparsers) -> None:

@@ -3,7 +3,7 @@
 Scratchpad buffers: the resolved technology's macro area scaled linearly to the configured
 capacity, ``area_mm2 × capacity_bytes / reference_capacity_bytes`` (or the table's per-buffer
 ``scratchpad.<name>.area_mm2`` replacement). This is the same linear model the iso-area
-derivation (:mod:`accelsim.config.derive`) inverts.
+derivation (:mod:`accelsim.tools.derive`) inverts.
 
 Not modelled (listed in the result under ``not_modelled``): the systolic arrays' PEs and the
 vector unit — the reference notes cite energies but no areas for the arithmetic units — and DRAM,
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from .prices import PriceList
+from accelsim.energy.prices import PriceList
 
 NOT_MODELLED = ("systolic arrays (no cited PE area in reference/notes)",
                 "vector unit (no cited area in reference/notes)", "DRAM (off chip)")

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..errors import ConfigError
+from accelsim.core.errors import ConfigError
 
 SCHEMA = "accelsim.counts/1"
 PHASES = ("forward", "backward_data", "backward_weight", "update")

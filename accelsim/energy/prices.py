@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import ConfigError
-from .table import Entry, EnergyTable
+from accelsim.core.errors import ConfigError
+from accelsim.energy.table import EnergyTable, Entry
 
 #: format → (multiply entry, accumulate-add entry, operand bits, accumulator bits)
 MAC_COMPOSITION = {

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import math
 
-from ..errors import ConfigError
-from .area import area_breakdown
-from .counts import parse_counts
-from .prices import DRAM_BACKGROUND, LEAKAGE, PriceList
-from .table import EnergyTable
+from accelsim.core.errors import ConfigError
+from accelsim.energy.area import area_breakdown
+from accelsim.energy.counts import parse_counts
+from accelsim.energy.prices import DRAM_BACKGROUND, LEAKAGE, PriceList
+from accelsim.energy.table import EnergyTable
 
 #: keys of the price result that go into summary.json (everything except the rows)
 SUMMARY_KEYS = ("energy_pj", "static_power_mw", "area_mm2", "energy_table", "unpriced")

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import ConfigError
-from ..io.yamlfile import load_yaml
+from accelsim.core.errors import ConfigError
+from accelsim.core.yamlfile import load_yaml
 
 SCHEMA = "accelsim.energy_table/1"
 DEFAULT_PATH = Path(__file__).with_name("default_table.yaml")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .plan import Plan
+from accelsim.hardware.compute.plan import Plan
 
 
 @dataclass

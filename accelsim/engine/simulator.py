@@ -2,7 +2,7 @@
 
 Every compute unit (systolic arrays, the vector unit, ...) is a SimPy process that runs the
 operations assigned to it in program order. An operation waits for its producers (a *dependency
-stall*), then asks its unit for a :class:`~accelsim.engine.plan.Plan` and plays its steps through
+stall*), then asks its unit for a :class:`~accelsim.hardware.compute.plan.Plan` and plays its steps through
 a double-buffered pipeline of three processes:
 
 * the loader fetches step i+1's tile from DRAM into a free staging slot while step i computes;
@@ -21,16 +21,16 @@ from dataclasses import dataclass
 import networkx as nx
 import simpy
 
-from ..config.hardware import HardwareConfig
-from ..crossbar.unit import CrossbarMachine
-from ..formats import BYTES_PER_ELEMENT
-from ..memory.banks import ScratchpadBuffer
-from ..memory.dram import DramChannels
-from ..memory.residency import INF, Residency
-from ..workload.graph import op_nodes
-from .plan import Operand, Plan, Segment, StepBuilder
-from .rows import OpRow
-from .units import SystolicUnit, VectorUnitModel
+from accelsim.core.formats import BYTES_PER_ELEMENT
+from accelsim.engine.residency import INF, Residency
+from accelsim.engine.rows import OpRow
+from accelsim.hardware.compute.plan import Operand, Plan, Segment, StepBuilder
+from accelsim.hardware.compute.units import SystolicUnit, VectorUnitModel
+from accelsim.hardware.config import HardwareConfig
+from accelsim.hardware.crossbar.unit import CrossbarMachine
+from accelsim.hardware.memory.banks import ScratchpadBuffer
+from accelsim.hardware.memory.dram import DramChannels
+from accelsim.workload.graph import op_nodes
 
 
 class CountingEnvironment(simpy.Environment):

@@ -1,2 +1,2 @@
 """Workloads: layer lists, their GEMM lowering and the training dataflow graph."""
-from .layers import Workload, Layer  # noqa: F401
+from accelsim.workload.layers import Layer, Workload  # noqa: F401

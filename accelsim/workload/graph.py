@@ -19,11 +19,11 @@ from pathlib import Path
 
 import networkx as nx
 
-from .. import __version__
-from ..errors import ConfigError
-from ..formats import BYTES_PER_ELEMENT
-from .layers import Add, Gemm, Pool, Workload
-from .lowering import lower, optimizer_state_elements, phases_of
+from accelsim import __version__
+from accelsim.core.errors import ConfigError
+from accelsim.core.formats import BYTES_PER_ELEMENT
+from accelsim.workload.layers import Add, Gemm, Pool, Workload
+from accelsim.workload.lowering import lower, optimizer_state_elements, phases_of
 
 GRAPH_SCHEMA = "accelsim.graph/1"
 PHASE_SETS = {"training": ("forward", "backward_data", "backward_weight", "update"),
@@ -241,7 +241,7 @@ def write_graph(g: nx.DiGraph, path: str | Path) -> None:
 
 
 def read_graph(path: str | Path) -> nx.DiGraph:
-    from ..io.yamlfile import read_text
+    from accelsim.core.yamlfile import read_text
     text = read_text(path)
     try:
         data = json.loads(text)

@@ -10,9 +10,16 @@ from __future__ import annotations
 import math
 from typing import Annotated, ClassVar, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, NonNegativeInt, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    PositiveInt,
+    model_validator,
+)
 
-from ..formats import BYTES_PER_ELEMENT, NumberFormat
+from accelsim.core.formats import BYTES_PER_ELEMENT, NumberFormat
 
 OutputRule = Literal["standard", "scalesim"]
 

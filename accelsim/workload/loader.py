@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ConfigError
-from ..io.yamlfile import load_yaml, validate
-from .layers import Workload
+from accelsim.core.errors import ConfigError
+from accelsim.core.yamlfile import load_yaml, validate
+from accelsim.workload.layers import Workload
 
 
 def load_workload(path: str | Path) -> Workload:
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".csv":
-        from .scalesim_topology import load_topology
+        from accelsim.workload.scalesim_topology import load_topology
         return load_topology(p)
     if suffix not in (".yaml", ".yml"):
         raise ConfigError(f"unknown workload type {suffix or '(none)'!r}", source=str(path),

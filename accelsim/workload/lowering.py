@@ -31,8 +31,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .layers import (OPTIMIZER_OPS_PER_WEIGHT, OPTIMIZER_STATE_TENSORS, Add, Conv2d,
-                     DepthwiseConv2d, Gemm, Linear, Pool, Workload)
+from accelsim.workload.layers import (
+    OPTIMIZER_OPS_PER_WEIGHT,
+    OPTIMIZER_STATE_TENSORS,
+    Add,
+    Conv2d,
+    DepthwiseConv2d,
+    Gemm,
+    Linear,
+    Pool,
+    Workload,
+)
 
 PHASES = ("forward", "backward_data", "backward_weight", "update")
 

@@ -47,9 +47,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import ConfigError
-from ..io.yamlfile import read_text
-from .layers import Conv2d, Formats, Gemm, Workload
+from accelsim.core.errors import ConfigError
+from accelsim.core.yamlfile import read_text
+from accelsim.workload.layers import Conv2d, Formats, Gemm, Workload
 
 CONV_COLUMNS = ("name", "IFMAP Height", "IFMAP Width", "Filter Height", "Filter Width", "Channels",
                 "Num Filter", "Strides")

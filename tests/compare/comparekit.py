@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 
 from accelsim.api import load_graph, simulate
-from accelsim.config.loader import hardware_from_dict
-from accelsim.io.results import write_run
+from accelsim.api import hardware_from_dict
+from accelsim.results.writer import write_run
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY_HW = yaml.safe_load((ROOT / "hw_configs/tiny8_ws.yaml").read_text())

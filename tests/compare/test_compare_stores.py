@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from accelsim.cli import main
-from accelsim.sweep import run_sweep
+from accelsim.tools.sweep import run_sweep
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sweep"))
 from sweepkit import GRID_AXES, write_sweep  # noqa: E402

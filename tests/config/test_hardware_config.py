@@ -3,8 +3,8 @@ import pytest
 import yaml
 
 from accelsim.cli import main
-from accelsim.config.loader import hardware_from_dict, load_hardware
-from accelsim.errors import ConfigError
+from accelsim.api import hardware_from_dict, load_hardware
+from accelsim.core.errors import ConfigError
 
 
 def _hw(root):

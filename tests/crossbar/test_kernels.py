@@ -3,10 +3,10 @@ import math
 
 import pytest
 
-from accelsim.crossbar.config import crossbar_from_dict
-from accelsim.crossbar.kernels import (backward_mvm, forward_vmm, outer_product_update,
+from accelsim.hardware.crossbar.config import crossbar_from_dict
+from accelsim.hardware.crossbar.kernels import (backward_mvm, forward_vmm, outer_product_update,
                                        program_weights)
-from accelsim.crossbar.mapping import WeightMatrix, map_matrix
+from accelsim.hardware.crossbar.mapping import WeightMatrix, map_matrix
 
 BATCH = 8
 TILE = {"rows": 128, "cols": 128, "cols_per_adc": 8, "rows_per_adc": 16, "adc_rate_gsps": 0.8,

@@ -4,10 +4,10 @@ import math
 import numpy as np
 import pytest
 
-from accelsim.crossbar.config import crossbar_from_dict
-from accelsim.crossbar.mapping import (WeightMatrix, col2im_adds, map_matrix, plan,
+from accelsim.hardware.crossbar.config import crossbar_from_dict
+from accelsim.hardware.crossbar.mapping import (WeightMatrix, col2im_adds, map_matrix, plan,
                                        weight_matrix)
-from accelsim.errors import ConfigError
+from accelsim.core.errors import ConfigError
 from accelsim.workload.layers import Workload
 
 

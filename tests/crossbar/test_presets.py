@@ -1,10 +1,10 @@
 """Tile presets: valid configs, cited, and area from their component areas."""
 import pytest
 
-from accelsim.crossbar.area import area_report, tile_area_um2
-from accelsim.crossbar.config import DEFAULT_STATES, crossbar_from_dict
-from accelsim.functional.devices import DEVICES
-from accelsim.crossbar.presets import TILE_PRESETS
+from accelsim.hardware.crossbar.area import area_report, tile_area_um2
+from accelsim.hardware.crossbar.config import DEFAULT_STATES, crossbar_from_dict
+from accelsim.hardware.crossbar.devices import DEVICES
+from accelsim.hardware.crossbar.presets import TILE_PRESETS
 
 
 @pytest.mark.parametrize("name", TILE_PRESETS.names())

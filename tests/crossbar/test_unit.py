@@ -3,13 +3,13 @@ import math
 
 import pytest
 
-from accelsim.config.loader import hardware_from_dict
-from accelsim.crossbar.kernels import forward_vmm
+from accelsim.api import hardware_from_dict
+from accelsim.hardware.crossbar.kernels import forward_vmm
 from accelsim.api import simulate
-from accelsim.crossbar.summary import crossbar_summary
+from accelsim.results.crossbar_summary import crossbar_summary
 from accelsim.energy.pricing import price
-from accelsim.io.results import counts
-from accelsim.io.yamlfile import load_yaml
+from accelsim.results.writer import counts
+from accelsim.core.yamlfile import load_yaml
 from accelsim.workload.graph import build_graph
 from accelsim.workload.loader import load_workload
 

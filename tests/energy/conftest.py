@@ -3,7 +3,7 @@ import copy
 
 import pytest
 
-from accelsim.config.hardware import HardwareConfig
+from accelsim.hardware.config import HardwareConfig
 
 MB = 1 << 20
 

@@ -4,12 +4,12 @@ import math
 import pytest
 
 from accelsim.cli import main
-from accelsim.config.derive import derive_mram, to_yaml
-from accelsim.config.loader import load_hardware
+from accelsim.tools.derive import derive_mram, to_yaml
+from accelsim.api import load_hardware
 from accelsim.energy.area import buffer_area_mm2
 from accelsim.energy.pricing import price
-from accelsim.errors import ConfigError
-from accelsim.memory.mram_write import MramWritePoint
+from accelsim.core.errors import ConfigError
+from accelsim.hardware.memory.mram_write import MramWritePoint
 
 MB = 1 << 20
 

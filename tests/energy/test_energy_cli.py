@@ -7,7 +7,7 @@ import yaml
 
 from accelsim.cli import main
 from accelsim.energy.pricing import price, summary_section
-from accelsim.energy.runfiles import merge_layer_rows
+from accelsim.results.runfiles import merge_layer_rows
 
 
 def make_run(tmp_path, config, counts):

@@ -3,7 +3,7 @@ import pytest
 import yaml
 
 from accelsim.energy.table import EnergyTable
-from accelsim.errors import ConfigError
+from accelsim.core.errors import ConfigError
 
 
 def write(tmp_path, doc, name="t.yaml"):

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from accelsim.cli import main
-from accelsim.memory.error_profile import TOGGLE_FRACTION
-from accelsim.memory.mram_write import MramWritePoint, write_error_rate
+from accelsim.hardware.error_profile import TOGGLE_FRACTION
+from accelsim.hardware.memory.mram_write import MramWritePoint, write_error_rate
 
 
 def test_error_profile_per_kind(tmp_path, root):

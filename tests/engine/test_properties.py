@@ -2,7 +2,7 @@
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from accelsim.api import simulate
-from accelsim.timing.systolic import map_gemm
+from accelsim.hardware.compute.systolic_timing import map_gemm
 from accelsim.workload.graph import build_graph
 from accelsim.workload.layers import Workload
 from accelsim.workload.lowering import lower

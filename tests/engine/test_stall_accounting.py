@@ -82,7 +82,7 @@ def test_stepped_pipeline_on_ideal_memory_equals_the_closed_form(df):
 
 @pytest.mark.parametrize("df", ["os", "ws", "is"])
 def test_fold_overlap_rows_equal_the_overlapped_closed_form(df):
-    from accelsim.timing.systolic import map_gemm
+    from accelsim.hardware.compute.systolic_timing import map_gemm
     from accelsim.workload.lowering import lower
     wl = small_cnn()
     hw = machine(4, 4, df, ideal=True)

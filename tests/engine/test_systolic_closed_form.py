@@ -4,7 +4,7 @@ from math import ceil
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from accelsim.timing.systolic import map_gemm
+from accelsim.hardware.compute.systolic_timing import map_gemm
 
 
 @pytest.mark.parametrize("df,expect", [

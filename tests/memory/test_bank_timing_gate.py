@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 import simpy
 
-from accelsim.config.hardware import Buffer
-from accelsim.memory.banks import ScratchpadBuffer
-from accelsim.memory.technology import resolve_technology
+from accelsim.hardware.config import Buffer
+from accelsim.hardware.memory.banks import ScratchpadBuffer
+from accelsim.hardware.memory.technology import resolve_technology
 
 
 def _buffer(env, tech="stt_mram_22nm", banks=4, ports=1):

@@ -3,9 +3,9 @@ import math
 
 import pytest
 
-from accelsim.errors import ConfigError
-from accelsim.memory.mram_write import MramWritePoint, check_validity, write_error_rate
-from accelsim.memory.technology import (TECHNOLOGIES, apply_write_point, resolve_technology)
+from accelsim.core.errors import ConfigError
+from accelsim.hardware.memory.mram_write import MramWritePoint, check_validity, write_error_rate
+from accelsim.hardware.memory.technology import (TECHNOLOGIES, apply_write_point, resolve_technology)
 
 NOMINAL = TECHNOLOGIES.get("stt_mram_22nm")
 
@@ -135,8 +135,8 @@ def test_cell_part_larger_than_the_write_total_is_rejected():
 
 @pytest.mark.parametrize("field", ["pulse_ns", "voltage_scale", "thermal_stability_delta"])
 def test_zero_or_negative_device_fields_are_rejected(field):
-    from accelsim.config.hardware import HardwareConfig
-    from accelsim.io.yamlfile import validate
+    from accelsim.hardware.config import HardwareConfig
+    from accelsim.core.yamlfile import validate
     data = {"name": "t", "arrays": [{"rows": 2, "cols": 2, "dataflow": "os"}],
             "scratchpad": [{"name": "sp", "capacity_bytes": 4096, "technology": "stt_mram_22nm",
                             "holds": ["ifmap", "filter", "ofmap"], "mram_write": {field: 0}}]}
@@ -167,8 +167,8 @@ def test_a_point_without_a_pulse_keeps_the_presets_own_cell_pulse():
 
 
 def test_a_config_without_a_pulse_keeps_the_presets_pulse():
-    from accelsim.config.hardware import HardwareConfig
-    from accelsim.io.yamlfile import validate
+    from accelsim.hardware.config import HardwareConfig
+    from accelsim.core.yamlfile import validate
     data = {"name": "t", "arrays": [{"rows": 2, "cols": 2, "dataflow": "os"}],
             "scratchpad": [{"name": "sp", "capacity_bytes": 4096, "technology": HALF.name,
                             "holds": ["ifmap", "filter", "ofmap"],
@@ -195,7 +195,7 @@ def test_shipped_hetero_config_numbers_are_unchanged():
     # hw_configs/train128_hetero.yaml sets both fields: (0.8, 10 ns) and (1.0, 5 ns)
     from pathlib import Path
 
-    from accelsim.config.loader import load_hardware
+    from accelsim.api import load_hardware
     path = Path(__file__).resolve().parents[2] / "hw_configs" / "train128_hetero.yaml"
     act, err, wgt = (b.resolved_technology() for b in load_hardware(path).scratchpad)
     assert (act.write_latency_ns, act.write_energy_pj) == pytest.approx((10.39, 46.96))

@@ -1,8 +1,8 @@
 """Technology presets and overrides: non-positive energies, latencies and areas are rejected."""
 import pytest
 
-from accelsim.errors import ConfigError
-from accelsim.memory.technology import TECHNOLOGIES, counterpart, resolve_technology
+from accelsim.core.errors import ConfigError
+from accelsim.hardware.memory.technology import TECHNOLOGIES, counterpart, resolve_technology
 
 
 @pytest.mark.parametrize("key, value", [

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from accelsim.cli import main
-from accelsim.plot.sweep_plots import pareto_front
-from accelsim.sweep import run_sweep
+from accelsim.tools.plot.sweep_plots import pareto_front
+from accelsim.tools.sweep import run_sweep
 
 TESTS = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(TESTS / "sweep"), str(TESTS / "compare")]

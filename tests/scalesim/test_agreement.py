@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from accelsim.cli import main
-from accelsim.config.loader import load_hardware
+from accelsim.api import load_hardware
 from accelsim.workload.layers import Conv2d, Gemm
 from accelsim.workload.loader import load_workload
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from accelsim.config.loader import load_hardware
-from accelsim.config.scalesim_cfg import load_scalesim_cfg
-from accelsim.errors import ConfigError
+from accelsim.api import load_hardware
+from accelsim.hardware.scalesim_cfg import load_scalesim_cfg
+from accelsim.core.errors import ConfigError
 
 CONFIGS = Path(__file__).resolve().parents[1] / "data" / "scalesim" / "configs"
 

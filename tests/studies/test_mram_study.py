@@ -1,4 +1,4 @@
-"""The SRAM vs STT-MRAM study machinery (accelsim/studies/mram.py, `accelsim study mram`).
+"""The SRAM vs STT-MRAM study machinery (accelsim/tools/studies/mram.py, `accelsim study mram`).
 
 Fast tests run a tiny subset (digits_cnn on a few design points); the full study is `slow`.
 """
@@ -10,10 +10,10 @@ import pytest
 from matplotlib.image import imread
 
 from accelsim.cli import main
-from accelsim.config.loader import load_hardware
+from accelsim.api import load_hardware
 from accelsim.energy.pricing import price
-from accelsim.errors import ConfigError
-from accelsim.studies import mram
+from accelsim.core.errors import ConfigError
+from accelsim.tools.studies import mram
 
 BASE = mram.DEFAULT_BASE
 SUBSET = ["stt-cap", "stt-area-v0.8-t5", "hetero-cap"]

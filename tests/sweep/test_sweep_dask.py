@@ -2,7 +2,7 @@
 process pool stores."""
 import pytest
 
-from accelsim.sweep import run_sweep
+from accelsim.tools.sweep import run_sweep
 from sweepkit import CNN, GRID_AXES, MLP, write_sweep
 from test_sweep_run import stored
 
@@ -22,7 +22,7 @@ def test_local_dask_cluster_matches_the_process_pool(tmp_path):
 
 def test_a_task_lost_on_dask_is_a_point_error_not_an_abort(tmp_path, monkeypatch):
     """A task that raises on the worker (as a dead worker's KilledWorker does) is recorded."""
-    import accelsim.sweep.executors as executors
+    import accelsim.tools.sweep.executors as executors
 
     def dies(task):
         raise MemoryError("worker ran out of memory")

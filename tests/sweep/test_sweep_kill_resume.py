@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from accelsim.sweep import run_sweep
+from accelsim.tools.sweep import run_sweep
 from sweepkit import MLP, write_sweep
 from test_sweep_run import stored
 
@@ -31,7 +31,7 @@ def test_sigkill_midway_then_rerun_stores_every_point_once(tmp_path):
              "label": "memory"}]
     path = write_sweep(tmp_path, axes, workloads=(MLP,))
     store = tmp_path / "killed.db"
-    code = ("from accelsim.sweep import run_sweep; "
+    code = ("from accelsim.tools.sweep import run_sweep; "
             f"run_sweep({str(path)!r}, {str(store)!r}, jobs=2)")
     proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

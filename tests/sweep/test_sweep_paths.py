@@ -3,8 +3,8 @@ import copy
 
 import pytest
 
-from accelsim.config.hardware import HardwareConfig
-from accelsim.sweep.paths import PathError, check_path, set_path
+from accelsim.hardware.config import HardwareConfig
+from accelsim.tools.sweep.paths import PathError, check_path, set_path
 from sweepkit import TINY_HW
 
 

@@ -6,12 +6,12 @@ import sqlite3
 import pytest
 
 from accelsim.api import load_graph, simulate
-from accelsim.config.loader import hardware_from_dict
-from accelsim.io.results import write_run
-from accelsim.sweep import SweepStore, run_sweep
-from accelsim.sweep.export import export
-from accelsim.sweep.progress import Progress
-from accelsim.sweep.worker import read_layers
+from accelsim.api import hardware_from_dict
+from accelsim.results.writer import write_run
+from accelsim.tools.sweep import SweepStore, run_sweep
+from accelsim.tools.sweep.export import export
+from accelsim.tools.sweep.progress import Progress
+from accelsim.tools.sweep.worker import read_layers
 from sweepkit import GRID_AXES, MLP, TINY_HW, write_sweep
 
 
@@ -124,7 +124,7 @@ def test_parquet_column_of_mixed_kinds_becomes_text(tmp_path):
     pytest.importorskip("pyarrow")
     import pyarrow.parquet as pq
 
-    from accelsim.sweep.export import write_table
+    from accelsim.tools.sweep.export import write_table
     write_table([{"a": 1, "b": 0.5}, {"a": "auto", "b": 2}, {"a": None, "b": None}],
                 tmp_path / "t.parquet")
     table = pq.read_table(tmp_path / "t.parquet")

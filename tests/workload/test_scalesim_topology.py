@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from accelsim.errors import ConfigError
+from accelsim.core.errors import ConfigError
 from accelsim.workload.layers import Conv2d, Gemm
 from accelsim.workload.loader import load_workload
 from accelsim.workload.scalesim_topology import load_topology

@@ -1,1 +1,0 @@
-"""Hardware configuration: pydantic models, YAML and SCALE-Sim .cfg loading."""

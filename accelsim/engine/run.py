@@ -1,0 +1,40 @@
+"""One simulated training step: the machine, the graph played and what the engine measured."""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from accelsim.engine.simulator import SimResult, Simulator
+from accelsim.hardware.config import HardwareConfig
+
+
+@dataclass
+class Run:
+    """One simulated training step, with everything needed to write and re-price it."""
+    hw: HardwareConfig
+    graph: nx.DiGraph
+    result: SimResult
+    seed: int
+    hw_source: str | None = None
+    workload_source: str | None = None
+    wall_seconds: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def graph_hash(self) -> str:
+        data = nx.node_link_data(self.graph, edges="edges")
+        data["graph"] = {k: v for k, v in data["graph"].items() if k != "tool_version"}
+        text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def simulate(hw: HardwareConfig, graph: nx.DiGraph, seed: int = 0, observers=(),
+             hw_source: str | None = None, workload_source: str | None = None) -> Run:
+    t0 = time.perf_counter()
+    result = Simulator(hw, graph, observers).run()
+    return Run(hw, graph, result, seed, hw_source, workload_source,
+               wall_seconds=time.perf_counter() - t0)

@@ -1,0 +1,180 @@
+"""Compute units: the interface every kind of unit implements, and the digital ones.
+
+The compute-unit contract (one interface per component kind):
+
+* ``name`` — unique within the machine; ``kind`` — ``"array"``, ``"vector"``, ...;
+* ``accepts(node)`` — whether an operation node of the graph can run on this unit;
+* ``plan(node, operands, buffers)`` — a :class:`~accelsim.hardware.compute.plan.Plan` for the operation,
+  given how each tensor is served (``operands``: role → list of
+  :class:`~accelsim.hardware.compute.plan.Operand`, roles ``ifmap``/``filter``/``ofmap``; inputs first,
+  outputs under ``"out"``) and the machine's buffer configs. A plan's ``compute_cycles`` must be the
+  unit's closed-form stall-free time; the engine adds every stall on top.
+
+Units register in :data:`UNIT_KINDS` under the name used in configs.
+"""
+from __future__ import annotations
+
+from accelsim.core.errors import ConfigError
+from accelsim.core.registry import Registry
+from accelsim.hardware.compute.config import SystolicArray
+from accelsim.hardware.compute.plan import (
+    Operand,
+    Plan,
+    Segment,
+    StepBuilder,
+    chunked_steps,
+    compress,
+    split,
+)
+from accelsim.hardware.compute.systolic_timing import map_gemm
+from accelsim.hardware.memory.buffer_config import Buffer
+from accelsim.workload.lowering import GemmShape, VectorWork, work_from_dict
+
+UNIT_KINDS: Registry[type] = Registry("compute unit kind")
+
+
+def _fit_error(what: str, nbytes: int, buf: Buffer, need_slot: int) -> ConfigError:
+    factor = 2 if buf.double_buffered else 1
+    need_cap = -(-need_slot * factor // max(1e-9, 1.0 - buf.resident_fraction))
+    return ConfigError(
+        f"{what} needs {nbytes} bytes of staging but a slot of buffer {buf.name!r} holds "
+        f"{buf.slot_bytes} bytes (capacity × (1 − resident_fraction)"
+        f"{' / 2 for double buffering' if buf.double_buffered else ''})",
+        field=f"scratchpad.{buf.name}.capacity_bytes",
+        fix=f"raise capacity_bytes to at least {int(need_cap)}, lower resident_fraction, "
+            "or use a smaller array")
+
+
+class _Density:
+    """Elements of a stored tensor per element of the GEMM operand unrolled from it (≤ 1)."""
+
+    def __init__(self, tensor_elements: int, operand_elements: int):
+        self.num, self.den = min(tensor_elements, operand_elements), operand_elements
+
+    def of(self, operand_elements: int) -> int:
+        return -(-operand_elements * self.num // self.den)
+
+
+@UNIT_KINDS.register("array")
+class SystolicUnit:
+    """One R×C systolic array; the dataflow is a parameter of this one model."""
+    kind = "array"
+
+    def __init__(self, cfg: SystolicArray):
+        self.cfg = cfg
+        self.name = cfg.name
+
+    def accepts(self, node: dict) -> bool:
+        return node["work"]["type"] == "gemm"
+
+    def plan(self, node: dict, operands: dict[str, list[Operand]], buffers: list[Buffer]) -> Plan:
+        work = work_from_dict(node["work"])
+        assert isinstance(work, GemmShape)
+        a, b = operands["ifmap"][0], operands["filter"][0]
+        c = operands["out"][0]
+        mp = map_gemm(self.cfg.dataflow, self.cfg.rows, self.cfg.cols, work.m, work.k, work.n)
+        df = mp.dataflow
+        ru_max, cu_max = min(mp.rows, mp.sr), min(mp.cols, mp.sc)
+        # stationary tile (ws: B, is: A) and per-T-step streamed bytes, per buffer
+        stationary = {"ws": b, "is": a}.get(df)
+        staged: dict[int, int] = {}
+        per_step: dict[int, int] = {}
+        if stationary is not None and stationary.mode == "stream":
+            staged[stationary.buffer] = ru_max * cu_max * stationary.bytes_per_element
+        streams = {"os": [(a, ru_max), (b, cu_max)], "ws": [(a, ru_max), (c, cu_max)],
+                   "is": [(b, ru_max), (c, cu_max)]}[df]
+        for op, width in streams:
+            if op.mode == "stream":
+                per_step[op.buffer] = per_step.get(op.buffer, 0) + width * op.bytes_per_element
+        if df == "os" and c.mode == "stream":
+            staged[c.buffer] = staged.get(c.buffer, 0) + ru_max * cu_max * c.bytes_per_element
+        t_chunk = mp.t
+        for buf_i in set(staged) | set(per_step):
+            buf = buffers[buf_i]
+            fixed, step = staged.get(buf_i, 0), per_step.get(buf_i, 0)
+            if fixed + step > buf.slot_bytes:
+                raise _fit_error(f"a {ru_max}×{cu_max} fold of {node.get('layer')}/"
+                                 f"{node.get('phase')} on array {self.name!r}",
+                                 fixed + step, buf, fixed + step)
+            if step:
+                t_chunk = min(t_chunk, (buf.slot_bytes - fixed) // step)
+        word_bytes = [bf.word_bytes for bf in buffers]
+        # DRAM holds the tensors themselves, not the GEMM operands unrolled from them (im2col
+        # repeats every input pixel R·S times, and backward_data dilates the error with zeros):
+        # a fetch moves the tensor's share of the operand tile, the unrolling happens on chip
+        dense = (_Density(a.elements, work.count * work.m * work.k),
+                 _Density(b.elements, work.count * work.k * work.n))
+        overlap = self.cfg.fold_overlap
+        # cycles a fold adds on top of its T streaming cycles
+        extra = mp.overlapped_fold_cycles - mp.t if overlap else mp.fold_overhead_cycles
+        segments = []
+        n_chunks = -(-mp.t // t_chunk)
+        sizes = [size for size, n in split(mp.t, n_chunks) for _ in range(n)]
+        for g in mp.fold_groups():
+            memo: dict = {}
+            steps = []
+            for i, t in enumerate(sizes):
+                key = (i == 0, i == n_chunks - 1, t)
+                if key not in memo:
+                    memo[key] = self._step(mp, g, t, key[0], key[1], a, b, c, word_bytes,
+                                           dense, extra)
+                steps.append(memo[key])
+            segments.append(Segment(tuple(steps), g.count * work.count))
+        if overlap:  # the fill and drain of the array that no neighbouring fold hides
+            tail = mp.cycles_per_fold - mp.overlapped_fold_cycles
+            segments.append(Segment((StepBuilder(word_bytes).build(tail),)))
+        compute = mp.overlapped_cycles(work.count) if overlap else mp.compute_cycles * work.count
+        acc = {k: v * work.count for k, v in mp.array_access_elements().items()}
+        return Plan(segments, compute, mp.rows * mp.cols, work.macs, array_elements=acc)
+
+    @staticmethod
+    def _step(mp, g, t, first, last, a, b, c, word_bytes, dense, extra):
+        df, ru, cu = mp.dataflow, g.rows_used, g.cols_used
+        sb = StepBuilder(word_bytes)
+        # first touch of A (os/ws stream it along col fold 0), B (os: row fold 0), stationary tiles
+        first_a = g.first_col_fold if df in ("os", "ws") else True
+        first_b = {"os": g.first_row_fold, "ws": True, "is": g.first_col_fold}[df]
+        if df == "os":
+            a_el, b_el, c_el, psum = ru * t, cu * t, (ru * cu if last else 0), 0
+        elif df == "ws":
+            a_el, b_el, c_el = ru * t, (ru * cu if first else 0), cu * t
+            psum = 0 if g.first_row_fold else cu * t
+        else:
+            a_el, b_el, c_el = (ru * cu if first else 0), ru * t, cu * t
+            psum = 0 if g.first_row_fold else cu * t
+        for op, el, first_touch, d in ((a, a_el, first_a, dense[0]), (b, b_el, first_b, dense[1])):
+            sb.unit_reads(op, el)
+            if op.mode == "stream" or (op.mode == "cache" and first_touch):
+                sb.fetch(op, d.of(el))
+        if psum:  # accumulate into earlier row folds' partial sums
+            if c.mode == "stream":
+                sb.fetch(c, psum)
+            sb.unit_reads(c, psum)
+        sb.unit_writes(c, c_el)
+        # results leave for DRAM as they are produced (stream: partial sums too), or once final
+        if c.mode == "stream" or (c.mode == "writeback" and (df == "os" or g.last_row_fold)):
+            sb.drain(c, c_el)
+        return sb.build(t + (extra if first else 0))
+
+
+@UNIT_KINDS.register("vector")
+class VectorUnitModel:
+    """SIMD lanes for element-wise work: the optimizer update, pooling."""
+    kind = "vector"
+
+    def __init__(self, lanes: int, name: str = "vector"):
+        self.lanes = lanes
+        self.name = name
+
+    def accepts(self, node: dict) -> bool:
+        return node["work"]["type"] == "vector"
+
+    def plan(self, node: dict, operands: dict[str, list[Operand]], buffers: list[Buffer]) -> Plan:
+        work = work_from_dict(node["work"])
+        assert isinstance(work, VectorWork)
+        ins = [op for role in ("ifmap", "filter", "ofmap") for op in operands.get(role, [])]
+        cycles = -(-work.ops // self.lanes)
+        steps = chunked_steps([(op, op.elements) for op in ins], operands.get("out", []), cycles,
+                              [b.slot_bytes for b in buffers], [b.word_bytes for b in buffers],
+                              work.elements)
+        return Plan(compress(steps), cycles, self.lanes, work.ops)

@@ -1,0 +1,75 @@
+"""Config model of a banked scratchpad buffer."""
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+
+from accelsim.core.formats import TENSOR_KINDS
+from accelsim.hardware.memory.mram_write import MramWritePoint
+from accelsim.hardware.memory.technology import MemoryTechnology, resolve_technology
+
+#: GEMM operand roles a buffer can hold, SCALE-Sim style
+ROLES = ("ifmap", "filter", "ofmap")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Buffer(_Strict):
+    """A banked scratchpad buffer.
+
+    A bank is busy for the technology's read latency on a read and its write latency on a write;
+    ``ports_per_bank`` accesses proceed in parallel in one bank. Words are ``word_bytes`` wide and
+    interleaved across banks every ``interleave_bytes`` bytes.
+    """
+    name: str
+    capacity_bytes: PositiveInt
+    banks: PositiveInt = 1
+    ports_per_bank: PositiveInt = 1
+    word_bytes: PositiveInt = 8
+    interleave_bytes: PositiveInt | None = None
+    double_buffered: bool = True
+    resident_fraction: float = Field(
+        default=0.5, ge=0.0, lt=1.0,
+        description="share of the capacity that keeps whole tensors resident across operations "
+                    "(activations saved for backward, outputs read by the next layer); the rest "
+                    "stages streamed tiles, split in two halves when double_buffered")
+    technology: str = "sram_22nm"
+    technology_overrides: dict[str, float] = Field(default_factory=dict)
+    mram_write: MramWritePoint | None = Field(
+        default=None, description="write operating point of an STT-MRAM buffer (None: nominal)")
+    holds: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self):
+        valid = set(TENSOR_KINDS) | set(ROLES)
+        for h in self.holds:
+            if h not in valid:
+                raise ValueError(f"holds {h!r} is neither a tensor kind nor an operand role; "
+                                 f"valid: {', '.join(sorted(valid))}")
+        if self.interleave % self.word_bytes:
+            raise ValueError(f"interleave_bytes {self.interleave} must be a multiple of word_bytes "
+                             f"{self.word_bytes}")
+        if self.capacity_bytes < self.banks * self.word_bytes:
+            raise ValueError(f"capacity_bytes {self.capacity_bytes} is smaller than one word per "
+                             f"bank ({self.banks} × {self.word_bytes} B)")
+        return self
+
+    @property
+    def slot_bytes(self) -> int:
+        """Bytes of one staging slot (a streamed tile must fit in one)."""
+        staging = int(self.capacity_bytes * (1.0 - self.resident_fraction))
+        return staging // 2 if self.double_buffered else staging
+
+    @property
+    def resident_bytes(self) -> int:
+        return int(self.capacity_bytes * self.resident_fraction)
+
+    @property
+    def interleave(self) -> int:
+        return self.interleave_bytes or self.word_bytes
+
+    def resolved_technology(self, source: str | None = None) -> MemoryTechnology:
+        return resolve_technology(self.technology, self.technology_overrides, source=source,
+                                  field=f"scratchpad.{self.name}.technology",
+                                  write_point=self.mram_write)

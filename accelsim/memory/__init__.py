@@ -1,1 +1,0 @@
-"""Memory models: technology presets, scratchpad buffers and banks, DRAM."""

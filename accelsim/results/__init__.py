@@ -1,0 +1,1 @@
+"""Run directories: ``summary.json``, ``layers.csv`` and ``counts.json`` (docs/outputs.md)."""

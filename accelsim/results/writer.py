@@ -1,0 +1,159 @@
+"""Result directories: ``summary.json``, ``layers.csv`` and ``counts.json`` (DESIGN.md §10).
+
+Every column and key is documented in ``docs/outputs.md``. Files are written deterministically:
+the same inputs and seed give byte-identical ``layers.csv`` and ``counts.json``; ``summary.json``
+differs only in ``run_info`` (wall time).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from contextlib import contextmanager
+from pathlib import Path
+
+from accelsim import __version__
+from accelsim.core.errors import ConfigError
+from accelsim.energy.pricing import price, summary_section
+from accelsim.engine.run import Run
+from accelsim.hardware.error_profile import build_error_profile
+from accelsim.results.crossbar_summary import crossbar_summary
+from accelsim.workload.lowering import PHASES
+
+SUMMARY_SCHEMA = "accelsim.summary/1"
+COUNTS_SCHEMA = "accelsim.counts/1"
+BASE_COLUMNS = ["layer", "phase", "unit", "macs", "vector_ops", "compute_cycles", "stall_cycles",
+                "total_cycles", "bank_conflict_stall_cycles", "dram_stall_cycles",
+                "dependency_stall_cycles", "utilization", "start_cycle", "end_cycle", "steps",
+                "a_read_elements", "b_read_elements", "c_write_elements", "dram_read_bytes",
+                "dram_write_bytes", "dram_activations", "spill_bytes"]
+
+
+def layer_rows(run: Run) -> list[dict]:
+    names = run.result.buffer_names
+    out = []
+    for r in run.result.rows:
+        d = {"layer": r.layer, "phase": r.phase, "unit": r.unit, "macs": r.macs,
+             "vector_ops": r.vector_ops, "compute_cycles": r.compute_cycles,
+             "stall_cycles": r.stall_cycles, "total_cycles": r.total_cycles,
+             "bank_conflict_stall_cycles": r.bank_conflict_stall_cycles,
+             "dram_stall_cycles": r.dram_stall_cycles,
+             "dependency_stall_cycles": r.dependency_stall_cycles,
+             "utilization": r.utilization, "start_cycle": r.start_cycle,
+             "end_cycle": r.end_cycle, "steps": r.steps,
+             "a_read_elements": r.array_elements.get("a_read", 0),
+             "b_read_elements": r.array_elements.get("b_read", 0),
+             "c_write_elements": r.array_elements.get("c_write", 0),
+             "dram_read_bytes": r.dram_read_bytes, "dram_write_bytes": r.dram_write_bytes,
+             "dram_activations": r.dram_activations, "spill_bytes": r.spill_bytes}
+        for n in names:
+            d[f"buffer_{n}_read_words"] = r.buffer_reads.get(n, 0)
+            d[f"buffer_{n}_write_words"] = r.buffer_writes.get(n, 0)
+        out.append(d)
+    return out
+
+
+def counts(run: Run) -> dict:
+    """Action counts per row: the input of the energy pass (``accelsim energy``)."""
+    rows = []
+    for r in run.result.rows:
+        actions: dict = {}
+        if r.macs and "crossbar" not in r.extra_actions:  # analog MACs are crossbar actions
+            actions["mac"] = {r.mac_format: r.macs}
+        if r.vector_ops:
+            actions["vector"] = {"fp32_ops": r.vector_ops}
+        for n in run.result.buffer_names:
+            rd, wr = r.buffer_reads.get(n, 0), r.buffer_writes.get(n, 0)
+            if rd or wr:
+                actions[f"buffer.{n}"] = {"read_words": rd, "write_words": wr}
+        if r.dram_read_bytes or r.dram_write_bytes:
+            actions["dram"] = {"read_bytes": r.dram_read_bytes, "write_bytes": r.dram_write_bytes,
+                               "activations": r.dram_activations}
+        actions.update(r.extra_actions)
+        rows.append({"layer": r.layer, "phase": r.phase, "total_cycles": r.total_cycles,
+                     "actions": actions})
+    return {"schema": COUNTS_SCHEMA, "clock_ghz": run.hw.clock_ghz, "node_nm": run.hw.node_nm,
+            "total_cycles": run.result.total_cycles, "rows": rows}
+
+
+def summary(run: Run, rows: list[dict]) -> dict:
+    res = run.result
+    by_phase = {p: sum(r["total_cycles"] - r["dependency_stall_cycles"] for r in rows
+                       if r["phase"] == p) for p in PHASES}
+    compute_by_phase = {p: sum(r["compute_cycles"] for r in rows if r["phase"] == p)
+                        for p in PHASES}
+    macs = sum(r["macs"] for r in rows)
+    arrays = {a.name for a in run.hw.arrays}
+    array_macs = sum(r["macs"] for r in rows if r["unit"] in arrays)
+    pes = sum(a.rows * a.cols for a in run.hw.arrays)
+    formats = run.graph.graph.get("formats", {})
+    out = {
+        "schema": SUMMARY_SCHEMA,
+        "tool": {"name": "accelsim", "version": __version__},
+        "seed": run.seed,
+        "hardware": {"source": run.hw_source, "name": run.hw.name,
+                     "config_hash": run.hw.config_hash, "config": run.hw.resolved_dict()},
+        "workload": {"source": run.workload_source, "name": run.graph.graph.get("workload"),
+                     "batch": run.graph.graph.get("batch"), "phases": run.graph.graph.get("phases"),
+                     "formats": formats, "graph_hash": run.graph_hash},
+        "total_cycles": res.total_cycles,
+        "total_time_ns": res.total_cycles / run.hw.clock_ghz,
+        "cycles_by_phase": by_phase,
+        "compute_cycles_by_phase": compute_by_phase,
+        "stall_cycles_by_cause": {
+            "bank_conflict": sum(r["bank_conflict_stall_cycles"] for r in rows),
+            "dram": sum(r["dram_stall_cycles"] for r in rows),
+            "dependency": sum(r["dependency_stall_cycles"] for r in rows)},
+        "macs": macs,
+        "array_utilization": array_macs / (res.total_cycles * pes) if res.total_cycles else 0.0,
+        "dram_bytes": {"read": sum(r["dram_read_bytes"] for r in rows),
+                       "write": sum(r["dram_write_bytes"] for r in rows)},
+        "simpy_events": res.events,
+        "error_profile": build_error_profile(run.hw, res.rows, formats),
+    }
+    if res.crossbar is not None:  # placement, programming cost, area, device for the accuracy model
+        out["crossbar"] = crossbar_summary(res.crossbar, run.hw)
+        out["error_profile"]["crossbar"] = out["crossbar"]["error_profile"]
+    return out
+
+
+def csv_text(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    if rows:
+        w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    return buf.getvalue()
+
+
+def write_run(run: Run, out_dir: str | Path) -> dict:
+    """Write the result directory; return the summary dict. Everything is computed (and priced)
+    before anything is written, so a failure leaves no half-written directory."""
+    rows = layer_rows(run)
+    summ = summary(run, rows)
+    action_counts = counts(run)
+    priced = price(action_counts, summ["hardware"]["config"])  # count first, price second
+    for row, energy in zip(rows, priced["rows"]):
+        row.update({k: v for k, v in energy.items() if k.endswith("_energy_pj")})
+    summ.update(summary_section(priced))
+    summ["run_info"] = {"wall_seconds": run.wall_seconds}
+    summ.update(run.extra)
+    files = {"layers.csv": csv_text(rows),
+             "counts.json": json.dumps(action_counts, indent=1, sort_keys=True),
+             "summary.json": json.dumps(summ, indent=1, sort_keys=True)}
+    out = Path(out_dir)
+    with output_errors(out):
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            (out / name).write_text(text)
+    return summ
+
+
+@contextmanager
+def output_errors(path: Path):
+    """An unwritable output path is the user's problem to fix, not an internal error."""
+    try:
+        yield
+    except OSError as exc:
+        raise ConfigError(f"cannot write results: {exc.strerror or exc}", source=str(path),
+                          fix="choose a writable directory with -o/--out") from None

@@ -1,1 +1,0 @@
-"""Closed-form timing models of compute units."""
