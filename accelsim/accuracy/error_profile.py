@@ -28,18 +28,18 @@ import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt
 
-from accelsim.accuracy.protection import Protect, Protection
+from accelsim.accuracy.protection import Protection
 from accelsim.core.errors import ConfigError
-from accelsim.core.formats import TENSOR_KINDS, NumberFormat
+from accelsim.core.formats import TENSOR_KINDS, NumberFormat, TensorKind
 from accelsim.core.yamlfile import load_yaml, read_text, validate
+from accelsim.hardware.memory.protection import Protect
 
 PROFILE_SCHEMA = "accelsim.error_profile/1"
 RATES_SCHEMA = "accelsim.error_rates/1"
-TensorKind = Literal["activation", "weight", "error", "weight_gradient", "optimizer_state"]
 
 
 class _Strict(BaseModel):

@@ -10,7 +10,7 @@ plain sequence this is exactly the order of memory writes of a layer-by-layer lo
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -9,18 +9,16 @@
   largest finite value of that sign and NaN loads as 0, as a saturating load unit does.
 
 ``none`` and ``saturate: false`` (the defaults) store every bit unprotected and load it as is.
+The hardware side (the code, its storage and energy) is :mod:`accelsim.hardware.memory.protection`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
-Protect = Literal["none", "sign_exponent"]
+from accelsim.hardware.memory.protection import SIGN_EXPONENT_BITS, Protect
 
-#: mantissa (exposed) bits of each format's word under ``sign_exponent``
-MANTISSA_BITS: dict[str, int] = {"fp32": 23, "bf16": 7, "fp16": 10, "int8": 7}
 #: largest finite value of each format (int8: in units of its scale, applied by the caller)
 FINITE_MAX: dict[str, float] = {"fp32": float(np.finfo(np.float32).max),
                                 "bf16": float(np.uint32(0x7F7F0000).view(np.float32)),
@@ -34,7 +32,7 @@ class Protection:
 
     def exposed_bits(self, fmt: str, word_bits: int) -> int:
         """Bits of a ``fmt`` word exposed to bit errors."""
-        return MANTISSA_BITS[fmt] if self.protect == "sign_exponent" else word_bits
+        return word_bits - SIGN_EXPONENT_BITS[fmt] if self.protect == "sign_exponent" else word_bits
 
     def load(self, values: np.ndarray, fmt: str) -> np.ndarray:
         """``values`` as a load sees them (a saturated copy where a value is not finite)."""
