@@ -47,3 +47,18 @@ def test_zero_rate_with_protection_is_the_ideal_run():
     exp = Experiment("mlp", epochs=2)
     result = exp.run(ErrorSpec(protection={k: Protection("sign_exponent") for k in TENSOR_KINDS}))
     assert result["test_accuracy"] == result["ideal_test_accuracy"]
+
+
+def test_profile_and_rates_file_carry_protection(tmp_path):
+    from accelsim.accuracy.error_profile import read_errors, spec_from_profile
+    kinds = {k: {"bit_error_rate": 0.0, "format": "bf16"} for k in TENSOR_KINDS}
+    kinds["error"].update(protect="sign_exponent", saturate=True)
+    spec = spec_from_profile({"schema": "accelsim.error_profile/1", "by_kind": kinds})
+    assert spec.protection["error"] == Protection("sign_exponent", True)
+    assert spec.protection["weight"] == Protection()
+    path = tmp_path / "rates.yaml"
+    path.write_text("bit_error_rate: {weight: 1.0e-5}\nprotect: {weight: sign_exponent}\n"
+                    "saturate: {error: true}\n")
+    spec = read_errors(path)
+    assert spec.protection == {"weight": Protection("sign_exponent"),
+                               "error": Protection(saturate=True)}

@@ -1,6 +1,8 @@
 """``accelsim run … --accuracy``: the functional model trains on the run's own error profile."""
 import json
 
+import pytest
+
 from accelsim.cli import main
 
 
@@ -21,3 +23,17 @@ def test_untrainable_workload_falls_back_to_the_mlp_and_says_so(tmp_path, root, 
                  "--epochs", "1"]) == 0
     acc = json.loads((out / "summary.json").read_text())["accuracy"]
     assert "not trainable" in acc["note"] and "not trainable" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_resnet18_run_trains_the_scaled_resnet18_beside_the_ideal_run(tmp_path, root, capsys):
+    out = tmp_path / "o"
+    assert main(["run", str(root / "hw_configs/train128_hetero.yaml"),
+                 str(root / "workloads/resnet18.yaml"), "-o", str(out), "--accuracy",
+                 "--epochs", "2"]) == 0
+    acc = json.loads((out / "summary.json").read_text())["accuracy"]
+    assert "note" not in acc and acc["network"]["name"] == "resnet18"
+    assert acc["network"]["scaling"]["channel_divisor"] == 8
+    assert acc["network"]["scaling"]["trained_batch"] == 32
+    assert len(acc["ideal_test_accuracy"]) == 2 and acc["ideal_final_test_accuracy"] > 0.3
+    assert "scaled to the data set: channels / 8" in capsys.readouterr().out
