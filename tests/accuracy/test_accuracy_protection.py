@@ -39,7 +39,8 @@ def test_protection_rescues_training_that_unprotected_errors_kill():
     bare = exp.run(ErrorSpec(rates))
     guarded = exp.run(ErrorSpec(rates, protection={k: Protection("sign_exponent", True)
                                                    for k in TENSOR_KINDS}))
-    assert bare["final_test_accuracy"] < 0.3 < 0.8 < guarded["final_test_accuracy"]
+    assert bare["final_test_accuracy"] < 0.3
+    assert guarded["final_test_accuracy"] > 0.8
     assert guarded["protection"]["weight"] == {"protect": "sign_exponent", "saturate": True}
 
 

@@ -44,7 +44,7 @@ def test_check_bits_are_whole_codewords_of_the_protected_bits():
 
 
 def test_timing_is_unchanged_and_only_protected_buffers_move_check_bits(runs):
-    (bare, bare_counts, bare_rows), (prot, counts, rows) = runs
+    (_, bare_counts, bare_rows), (_, counts, rows) = runs
     timing = ("layer", "phase", "total_cycles", "stall_cycles", "start_cycle", "end_cycle",
               "buffer_act_read_words", "buffer_err_write_words", "dram_read_bytes")
     assert [[r[k] for k in timing] for r in rows] == [[r[k] for k in timing] for r in bare_rows]
