@@ -122,10 +122,9 @@ class BitErrorStream:
             return 0
         if (n_bits - self.skip) * self.ber < 8:  # a few hits: scalar draws beat array set-up
             pos, count = self.skip, 0
-            one = words.dtype.type(1)
             while pos < n_bits:
                 element, bit = divmod(pos, width)
-                flat[element] ^= one << words.dtype.type(bit + shift)
+                flat[element] = int(flat[element]) ^ (1 << (bit + shift))  # Python ints: fast
                 count += 1
                 pos += self._gap()
             self.skip = pos - n_bits
