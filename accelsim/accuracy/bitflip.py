@@ -7,7 +7,7 @@ Encodings (bit 0 is the least significant bit of a stored word):
 
 - ``fp32``: IEEE-754 binary32, the float32 bits themselves (sign bit 31, exponent 30..23).
 - ``bf16``: the upper 16 bits of binary32 after round-to-nearest-even (sign bit 15, exponent
-  14..7, mantissa 6..0). Flipping bit 15 negates the value; flipping a high exponent bit can turn
+  14..7, mantissa 6..0; ``ml_dtypes.bfloat16``, so a NaN stores as the quiet NaN of its sign). Flipping bit 15 negates the value; flipping a high exponent bit can turn
   0.5 into ~1.7e38, as on real hardware.
 - ``fp16``: IEEE-754 binary16 (numpy float16; sign bit 15, exponent 14..10). Values beyond ±65504
   become ±inf when encoded, as a real fp16 store would.
@@ -22,11 +22,13 @@ so every bit flips independently with probability ``ber`` and no bit flips twice
 """
 from __future__ import annotations
 
+import ml_dtypes
 import numpy as np
 
 #: bits per stored element of each format
 WORD_BITS: dict[str, int] = {"fp32": 32, "bf16": 16, "fp16": 16, "int8": 8}
-_UINT = {8: np.uint8, 16: np.uint16, 32: np.uint32}
+#: bfloat16 as a numpy dtype (ml_dtypes: round-to-nearest-even, NaN stays a quiet NaN)
+BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
 GAP_BLOCK = 256
 
 
@@ -36,13 +38,8 @@ def encode(x: np.ndarray, fmt: str) -> tuple[np.ndarray, float]:
     if fmt == "fp32":
         return x.view(np.uint32).copy(), 1.0
     if fmt == "bf16":
-        bits = x.view(np.uint32)
-        rounded = bits + (np.uint32(0x7FFF) + ((bits >> np.uint32(16)) & np.uint32(1)))
-        words = (rounded >> np.uint32(16)).astype(np.uint16)
-        nan = np.isnan(x)
-        if nan.any():  # rounding must not turn a NaN into inf
-            np.copyto(words, np.uint16(0x7FC0), where=nan)
-        return words, 1.0
+        with np.errstate(invalid="ignore"):
+            return x.astype(BFLOAT16).view(np.uint16), 1.0
     if fmt == "fp16":
         with np.errstate(over="ignore"):
             return x.astype(np.float16).view(np.uint16), 1.0
@@ -63,7 +60,7 @@ def decode(words: np.ndarray, fmt: str, scale: float = 1.0) -> np.ndarray:
     if fmt == "fp32":
         return words.view(np.float32)
     if fmt == "bf16":
-        return (words.astype(np.uint32) << np.uint32(16)).view(np.float32)
+        return words.view(BFLOAT16).astype(np.float32)
     if fmt == "fp16":
         return words.view(np.float16).astype(np.float32)
     if fmt == "int8":
@@ -105,11 +102,11 @@ class BitErrorStream:
             return False
         return True
 
-    def flip(self, words: np.ndarray, width: int | None = None, shift: int = 0) -> int:
+    def flip(self, words: np.ndarray, width: int | None = None) -> int:
         """Flip the bits of ``words`` (in place) that this stream hits; return how many.
 
-        Each element holds one stored word of ``width`` bits (default: all its bits) in its bits
-        ``shift`` and up (a bf16 word is the upper half of its float32 value: 16 and 16)."""
+        Only the low ``width`` bits of each word (default: all) are exposed (the bits above them
+        are protected)."""
         if self.ber <= 0.0 or words.size == 0:
             return 0
         width = width or words.dtype.itemsize * 8
@@ -124,7 +121,7 @@ class BitErrorStream:
             pos, count = self.skip, 0
             while pos < n_bits:
                 element, bit = divmod(pos, width)
-                flat[element] = int(flat[element]) ^ (1 << (bit + shift))  # Python ints: fast
+                flat[element] = int(flat[element]) ^ (1 << bit)  # Python ints: fast
                 count += 1
                 pos += self._gap()
             self.skip = pos - n_bits
@@ -139,7 +136,7 @@ class BitErrorStream:
         positions = np.concatenate(hits)
         inside = positions[positions < n_bits]
         self.skip = int(positions[inside.size]) - n_bits
-        element, bit = inside // width, inside % width + shift
+        element, bit = inside // width, inside % width
         masks = np.ones(inside.size, dtype=words.dtype) << bit.astype(words.dtype)
         np.bitwise_xor.at(flat, element, masks)
         return int(inside.size)
@@ -168,9 +165,6 @@ def store(x: np.ndarray, fmt: str, ber: float | BitErrorStream,
     width = exposed or WORD_BITS[fmt]
     if not stream.hits(np.size(x) * width):
         return round_trip(x, fmt), 0
-    if fmt == "bf16":  # flip the stored word's bits where they sit in the rounded float32
-        values = round_trip(x, fmt)
-        return values, stream.flip(values.view(np.uint32), width=width, shift=16)
     words, scale = encode(x, fmt)
     flips = stream.flip(words, width=width)
     return decode(words, fmt, scale).reshape(np.shape(x)), flips
@@ -178,21 +172,13 @@ def store(x: np.ndarray, fmt: str, ber: float | BitErrorStream,
 
 def round_trip(x: np.ndarray, fmt: str) -> np.ndarray:
     """``decode(encode(x, fmt))`` bit for bit, without building the stored words: what a write
-    without bit errors reads back. fp32 is exact and returns ``x`` itself (no copy); bf16 rounds
-    in the float32 bits; int8 rounds ``x/s`` in float32."""
+    without bit errors reads back. fp32 is exact and returns ``x`` itself (no copy); bf16 and fp16
+    convert in one pass each way; int8 rounds ``x/s`` in float32."""
     x = np.asarray(x, dtype=np.float32)
     if fmt == "fp32":
         return x
-    if fmt == "bf16":
-        bits = x.view(np.uint32) if x.flags.c_contiguous else np.ascontiguousarray(x).view(np.uint32)
-        out = (bits >> np.uint32(16)) & np.uint32(1)
-        out += bits
-        out += np.uint32(0x7FFF)
-        out &= np.uint32(0xFFFF0000)
-        values = out.view(np.float32)
-        if not np.isfinite(values).all():  # rounding must not turn a NaN into inf
-            out[np.isnan(x)] = np.uint32(0x7FC00000)
-        return values
+    if fmt == "bf16":  # (a NaN raises numpy's "invalid value" warning, silenced in training)
+        return x.astype(BFLOAT16).astype(np.float32)
     if fmt == "int8":
         peak = float(np.max(np.abs(x))) if x.size else 0.0
         if not np.isfinite(peak):  # inf or NaN: the general path saturates and zeroes them
