@@ -15,6 +15,7 @@ from accelsim.accuracy.dataset import load_digits_split
 from accelsim.accuracy.error_profile import CrossbarSpec, ErrorSpec, spec_from_profile
 from accelsim.accuracy.trainer import History, TrainConfig, train
 from accelsim.accuracy.workload_network import (
+    CROSSBAR_KINDS,
     load_network_workload,
     plan_network,
     scaling_of,
@@ -62,7 +63,7 @@ class Experiment:
 
     @property
     def weight_layers(self) -> list[str]:
-        return [p.name for p in self.plans if p.kind in ("conv2d", "linear")]
+        return [p.name for p in self.plans if p.kind in CROSSBAR_KINDS]
 
     def resolve_crossbar(self, spec: CrossbarSpec | None, source: str | None
                          ) -> tuple[CrossbarDevice | None, list[str]]:
