@@ -171,13 +171,15 @@ def store(x: np.ndarray, fmt: str, ber: float | BitErrorStream,
 
 def round_trip(x: np.ndarray, fmt: str) -> np.ndarray:
     """``decode(encode(x, fmt))`` bit for bit, without building the stored words: what a write
-    without bit errors reads back. fp32 is exact and returns ``x`` itself (no copy); bf16 and fp16
-    convert in one pass each way; int8 rounds ``x/s`` in float32."""
-    x = np.asarray(x, dtype=np.float32)
+    without bit errors reads back, C-contiguous as the decoded words are (a layout change would
+    change the summation order of later reductions). fp32 is exact and returns a C-contiguous
+    ``x`` itself (no copy); bf16 and fp16 convert in one pass each way; int8 rounds ``x/s`` in
+    float32."""
     if fmt == "fp32":
-        return x
+        return np.ascontiguousarray(x, dtype=np.float32)
     if fmt == "bf16":  # (a NaN raises numpy's "invalid value" warning, silenced in training)
-        return x.astype(BFLOAT16).astype(np.float32)
+        return x.astype(BFLOAT16, order="C").astype(np.float32)
+    x = np.ascontiguousarray(x, dtype=np.float32)
     if fmt == "int8":
         peak = float(np.max(np.abs(x))) if x.size else 0.0
         if not np.isfinite(peak):  # inf or NaN: the general path saturates and zeroes them
