@@ -98,11 +98,7 @@ class Experiment:
         ideal = self.ideal(formats)
         faulty = train(self.plans, self.data, self.config, formats=formats,
                        bit_error_rate=errors.bit_error_rate, device=device, crossbar_layers=layers,
-<<<<<<< HEAD
-                       protection=errors.protection)
-=======
-                       on_epoch=on_epoch)
->>>>>>> main
+                       protection=errors.protection, on_epoch=on_epoch)
         return self._report(errors, formats, device, layers, faulty, ideal)
 
     def _report(self, errors, formats, device, layers, faulty: History, ideal: History) -> dict:
