@@ -14,10 +14,10 @@ from __future__ import annotations
 import argparse
 import time
 
-from accelsim.core.formats import TENSOR_KINDS
 from accelsim.accuracy.api import Experiment
-from accelsim.hardware.crossbar.devices import resolve_device
 from accelsim.accuracy.trainer import train
+from accelsim.core.formats import TENSOR_KINDS
+from accelsim.hardware.crossbar.devices import resolve_device
 
 
 def main() -> None:

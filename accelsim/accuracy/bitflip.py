@@ -110,7 +110,7 @@ class BitErrorStream:
             return 0
         width = width or words.dtype.itemsize * 8
         flat = words.reshape(-1)
-        n_bits = flat.size * width
+        n_bits = words.size * width
         if self.skip is None:
             self.skip = self._gap() - 1
         if self.skip >= n_bits:
@@ -164,6 +164,10 @@ def store(x: np.ndarray, fmt: str, ber: float | BitErrorStream,
     width = exposed or WORD_BITS[fmt]
     if not stream.hits(np.size(x) * width):
         return round_trip(x, fmt), 0
+    if fmt == "bf16":  # the common case, without encode's generic checks
+        words = x.astype(BFLOAT16, order="C").view(np.uint16)
+        flips = stream.flip(words, width=width)
+        return words.view(BFLOAT16).astype(np.float32), flips
     words, scale = encode(x, fmt)
     flips = stream.flip(words, width=width)
     return decode(words, fmt, scale).reshape(np.shape(x)), flips

@@ -27,17 +27,24 @@ class TensorMemory:
     bits_written: dict[str, int] = field(default_factory=lambda: {k: 0 for k in TENSOR_KINDS})
     streams: dict[str, BitErrorStream] = field(default_factory=dict)
     protection: dict[str, Protection] = field(default_factory=dict)
+    _kinds: dict[str, tuple] = field(default_factory=dict, repr=False)
 
     def write(self, kind: str, x: np.ndarray) -> np.ndarray:
         """Store ``x`` as tensor kind ``kind`` and return what a later read sees."""
-        fmt = self.formats[kind]
-        stream = self.streams.get(kind)
-        if stream is None:
-            stream = self.streams[kind] = BitErrorStream(self.bit_error_rate.get(kind, 0.0),
-                                                         self.rng)
-        guard = self.protection.get(kind, NONE)
-        stored, flipped = store(x, fmt, stream, exposed=guard.exposed_bits(fmt, WORD_BITS[fmt]))
-        self.flips[kind] += flipped
-        self.bits_written[kind] += x.size * WORD_BITS[fmt]
-        return guard.load(stored, fmt)
+        memory = self._kinds.get(kind) or self._memory(kind)
+        fmt, stream, exposed, word_bits, guard = memory
+        stored, flipped = store(x, fmt, stream, exposed=exposed)
+        if flipped:
+            self.flips[kind] += flipped
+        self.bits_written[kind] += x.size * word_bits
+        return guard.load(stored, fmt) if guard.saturate else stored
+
+    def _memory(self, kind: str) -> tuple:
+        """Format, error stream, exposed bits, word bits and protection of ``kind`` (made once)."""
+        fmt, guard = self.formats[kind], self.protection.get(kind, NONE)
+        stream = self.streams[kind] = BitErrorStream(self.bit_error_rate.get(kind, 0.0), self.rng)
+        word_bits = WORD_BITS[fmt]
+        self._kinds[kind] = memory = (fmt, stream, guard.exposed_bits(fmt, word_bits), word_bits,
+                                      guard)
+        return memory
 

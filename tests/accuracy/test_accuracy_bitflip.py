@@ -3,7 +3,14 @@ import numpy as np
 import pytest
 from scipy.stats import binom
 
-from accelsim.accuracy.bitflip import WORD_BITS, decode, encode, flip_bits, round_trip, store
+from accelsim.accuracy.bitflip import (
+    WORD_BITS,
+    decode,
+    encode,
+    flip_bits,
+    round_trip,
+    store,
+)
 
 
 def _flip(x, fmt, bit):
