@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -44,6 +43,7 @@ from accelsim.accuracy.network import Conv2D, Dense, DepthwiseConv2D
 from accelsim.accuracy.network import Pool as PoolLayer
 from accelsim.accuracy.network_graph import INPUT as INPUT_INDEX
 from accelsim.accuracy.network_graph import Network
+from accelsim.core import shipped
 from accelsim.core.errors import ConfigError
 from accelsim.core.shipped import shipped_dir
 from accelsim.workload.layers import (
@@ -78,7 +78,7 @@ def load_network_workload(network: str) -> tuple[Workload, str]:
                               source="--network", fix="run from an accelsim source checkout or "
                               "pass the workload YAML path")
     else:
-        path = Path(network)
+        path = shipped.resolve(network, "workload")
         if path.suffix.lower() not in (".yaml", ".yml"):
             raise ConfigError(f"unknown network {network!r}", source="--network",
                               fix="use mlp, cnn or a workload .yaml file")

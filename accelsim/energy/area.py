@@ -23,8 +23,8 @@ from accelsim.energy.prices import PriceList, protected_kinds
 from accelsim.hardware.memory.buffer_config import ROLES
 from accelsim.hardware.memory.protection import TensorProtection
 
-NOT_MODELLED = ("systolic arrays (no cited PE area in reference/notes)",
-                "vector unit (no cited area in reference/notes)", "DRAM (off chip)")
+NOT_MODELLED = ("systolic arrays (no cited PE area)",
+                "vector unit (no cited area)", "DRAM (off chip)")
 
 
 def buffer_area_mm2(area_mm2: float, reference_capacity_bytes: int, capacity_bytes: int) -> float:

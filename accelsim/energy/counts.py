@@ -10,7 +10,8 @@ Schema ``accelsim.counts/1``::
                            "vector": {"fp32_ops": n},
                            "buffer.<name>": {"read_words": n, "write_words": n,
                                              "ecc_read_bits": n, "ecc_write_bits": n},
-                           "dram": {"read_bytes": n, "write_bytes": n, "activations": n},
+                           "dram": {"read_bytes": n, "write_bytes": n, "activations": n,
+                                    "refreshes": n, "active_rank_ns": ns},
                            "crossbar": {"adc_conversions": n, "dac_drives": n, "cell_reads": n,
                                         "write_pulses": n, "shift_adds": n,
                                         "digital_accumulations": n}}}, ...]}
@@ -26,19 +27,15 @@ from dataclasses import dataclass, field
 
 from accelsim.core.errors import ConfigError
 from accelsim.core.formats import BYTES_PER_ELEMENT, TENSOR_KINDS
+from accelsim.core.phases import PHASES
+from accelsim.energy.components import BUFFER, actions
 
 SCHEMA = "accelsim.counts/1"
-PHASES = ("forward", "backward_data", "backward_weight", "update")
 
-#: valid action names per group (``buffer.<name>`` groups use BUFFER_ACTIONS)
-ACTIONS = {
-    "mac": ("int8", "bf16", "fp16", "fp32"),
-    "vector": ("fp32_ops",),
-    "dram": ("read_bytes", "write_bytes", "activations"),
-    "crossbar": ("adc_conversions", "dac_drives", "cell_reads", "write_pulses", "shift_adds",
-                 "digital_accumulations"),
-}
-BUFFER_ACTIONS = ("read_words", "write_words", "ecc_read_bits", "ecc_write_bits")
+#: valid action names per group, from the declared energy components (``buffer.<name>`` groups
+#: use BUFFER_ACTIONS)
+ACTIONS = {g: names for g, names in actions().items() if g != BUFFER}
+BUFFER_ACTIONS = actions()[BUFFER]
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from accelsim.core.formats import BYTES_PER_ELEMENT, NumberFormat
+from accelsim.core.formats import NumberFormat
 
 OutputRule = Literal["standard", "scalesim"]
 
@@ -231,9 +231,6 @@ class Formats(BaseModel):
     weight_gradient: NumberFormat = "bf16"
     optimizer_state: NumberFormat = "fp32"
     mac: NumberFormat = "bf16"
-
-    def bytes_of(self, kind: str) -> int:
-        return BYTES_PER_ELEMENT[getattr(self, kind)]
 
 
 OPTIMIZER_STATE_TENSORS = {"sgd": 0, "sgd_momentum": 1, "adam": 2}

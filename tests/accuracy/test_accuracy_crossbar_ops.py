@@ -8,6 +8,8 @@ from scipy.stats import binom
 from accelsim.accuracy.crossbar_ops import AnalogCrossbar, IdealCrossbar, make_crossbar
 from accelsim.hardware.crossbar.devices import normalised_a, resolve_device
 
+pytestmark = pytest.mark.closed_form
+
 
 def _device(**overrides):
     """The ideal preset with only the given non-idealities switched on."""

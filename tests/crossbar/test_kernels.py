@@ -12,6 +12,8 @@ from accelsim.hardware.crossbar.kernels import (
 )
 from accelsim.hardware.crossbar.mapping import WeightMatrix, map_matrix
 
+pytestmark = pytest.mark.closed_form
+
 BATCH = 8
 TILE = {"rows": 128, "cols": 128, "cols_per_adc": 8, "rows_per_adc": 16, "adc_rate_gsps": 0.8,
         "read_ns": 12.0, "write_pulse_ns": 25.0}

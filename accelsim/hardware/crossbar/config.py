@@ -52,7 +52,7 @@ from accelsim.hardware.crossbar.presets import DEFAULT_PRESET, TILE_PRESETS, Til
 #: device parameters that the tile fields set (the error profile passes the tile's values)
 TILE_OWNED_PARAMETERS = ("adc_bits", "dac_bits", "rows_per_tile", "cols_per_tile")
 #: fallback number of states for a device without a finite number (the ``ideal`` device):
-#: NeuroSim MLP V3.0 RealDevice default, 64 levels (memory_energy.md §6)
+#: NeuroSim MLP V3.0 RealDevice default, 64 levels ([T-NS3])
 DEFAULT_STATES = 64
 
 
@@ -61,7 +61,7 @@ class _Strict(BaseModel):
 
 
 class UpdateRule(_Strict):
-    """How many write pulses an outer-product update event applies (DESIGN.md §6)."""
+    """How many write pulses an outer-product update event applies (docs/design.md §6)."""
     rule: Literal["average", "states"] = "average"
     average_pulses_per_update: PositiveFloat = Field(
         default=1.0, description="rule 'average': mean pulses per cell per update event "
@@ -158,17 +158,12 @@ class CrossbarConfig(_Strict):
     @field_validator("preset")
     @classmethod
     def _known_preset(cls, v: str) -> str:
-        if v not in TILE_PRESETS:
-            raise ValueError(f"unknown crossbar tile preset {v!r}; valid: "
-                             + ", ".join(TILE_PRESETS.names()))
-        return v
+        return TILE_PRESETS.check(v)
 
     @field_validator("device")
     @classmethod
     def _known_device(cls, v: str) -> str:
-        if v not in DEVICES:
-            raise ValueError(f"unknown device preset {v!r}; valid: " + ", ".join(DEVICES.names()))
-        return v
+        return DEVICES.check(v)
 
     @field_validator("cols_per_adc")
     @classmethod

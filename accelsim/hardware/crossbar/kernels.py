@@ -1,4 +1,4 @@
-"""Closed-form timing and action counts of the crossbar training kernels (DESIGN.md §6).
+"""Closed-form timing and action counts of the crossbar training kernels (docs/design.md §6).
 
 For a layer placed on tiles (:class:`~accelsim.hardware.crossbar.mapping.TileMapping`) and ``V`` input
 vectors (batch × vectors per sample), with ``passes`` = 1 (PWM) or ``dac_bits`` (bit-serial),
@@ -39,7 +39,6 @@ from accelsim.hardware.crossbar.mapping import TileMapping
 
 COUNT_KEYS = ("adc_conversions", "dac_drives", "cell_reads", "write_pulses", "shift_adds",
               "digital_accumulations")
-KERNELS = ("forward_vmm", "backward_mvm", "update", "program")
 
 
 @dataclass(frozen=True)
