@@ -110,8 +110,9 @@ def test_depthwise_matches_per_channel_convolution():
         assert np.allclose(out[:, c:c + 1], single.forward(x[:, c:c + 1]), atol=1e-5)
 
 
-@pytest.mark.parametrize("network,accuracy", [("workloads/resnet18.yaml", 0.3),
-                                              ("workloads/mobilenetv2.yaml", 0.0)])
+@pytest.mark.parametrize("network,accuracy", [
+    ("workloads/resnet18.yaml", 0.3),
+    pytest.param("workloads/mobilenetv2.yaml", 0.0, marks=pytest.mark.slow)])
 def test_residual_workloads_train(network, accuracy):
     """Two epochs: the loss falls by 5 % or more (the 52-layer, mostly 8-channel MobileNetV2 is
     still near chance on the test split then; ResNet-18 is well above it)."""
