@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from accelsim.accuracy.dataset import CLASSES, INPUT_SHAPE
+from accelsim.accuracy.dataset import CLASSES
 from accelsim.accuracy.elementwise import Add as AddLayer
 from accelsim.accuracy.elementwise import BatchNorm
 from accelsim.accuracy.network import Conv2D, Dense, DepthwiseConv2D
@@ -57,11 +57,14 @@ from accelsim.workload.layers import (
 )
 from accelsim.workload.loader import load_workload
 
+DIGITS_SHAPE = (1, 8, 8)
+
 SUPPORTED_KINDS = ("conv2d", "depthwise_conv2d", "linear", "pool", "add")
 WEIGHT_KINDS = ("conv2d", "depthwise_conv2d", "linear")
 #: kinds a crossbar can hold: their kernels are dense matrix products (depthwise is per channel)
 CROSSBAR_KINDS = ("conv2d", "linear")
-BUILTIN_NETWORKS = {"mlp": "digits_mlp.yaml", "cnn": "digits_cnn.yaml"}
+BUILTIN_NETWORKS = {"mlp": "digits_mlp.yaml", "cnn": "digits_cnn.yaml",
+                    "mnist_mlp": "mnist_mlp.yaml"}
 WORKLOADS_DIR = shipped_dir("workload")
 MAX_CHANNELS = 64
 MIN_CHANNELS = 8
@@ -137,8 +140,8 @@ def _widths(workload: Workload) -> list[int]:
     return widths
 
 
-def scaling_of(workload: Workload) -> Scaling:
-    """The channel divisor and input sizes of ``workload`` on the digits."""
+def scaling_of(workload: Workload, input_shape: tuple = DIGITS_SHAPE) -> Scaling:
+    """The channel divisor and input sizes of ``workload`` on inputs of ``input_shape``."""
     widest = max(_widths(workload), default=1)
     divisor = 1 << max(0, math.ceil(math.log2(widest / MAX_CHANNELS))) if widest > MAX_CHANNELS \
         else 1
@@ -149,13 +152,16 @@ def scaling_of(workload: Workload) -> Scaling:
         shape = (first.channels, first.in_h, first.in_w)
     else:
         shape = (getattr(first, "in_features", 0),)
-    trained = (int(np.prod(INPUT_SHAPE)),) if isinstance(first, Linear) else INPUT_SHAPE
+    trained = (int(np.prod(input_shape)),) if isinstance(first, Linear) else tuple(input_shape)
     return Scaling(divisor, shape, trained)
 
 
-def plan_network(workload: Workload, source: str) -> tuple[list[LayerPlan], list[str]]:
-    """The adapted layer list of ``workload`` and notes on what was adapted."""
-    scaling = scaling_of(workload)
+def plan_network(workload: Workload, source: str, input_shape: tuple = DIGITS_SHAPE
+                 ) -> tuple[list[LayerPlan], list[str]]:
+    """The adapted layer list of ``workload`` for inputs of ``input_shape`` (C, H, W) and notes
+    on what was adapted."""
+    input_shape = tuple(input_shape)
+    scaling = scaling_of(workload, input_shape)
     notes: list[str] = []
     if scaling.channel_divisor > 1:
         notes.append(f"channels divided by {scaling.channel_divisor} (at least "
@@ -173,7 +179,7 @@ def plan_network(workload: Workload, source: str) -> tuple[list[LayerPlan], list
         kinds[layer.name], previous = layer.kind, layer.name
     weight_layers = [l for l in workload.layers if l.kind in WEIGHT_KINDS]
     plans: list[LayerPlan] = []
-    output = {INPUT: (INPUT, INPUT_SHAPE)}  # workload layer name -> (plan name, shape)
+    output = {INPUT: (INPUT, input_shape)}  # workload layer name -> (plan name, shape)
     previous = INPUT
     for index, layer in enumerate(workload.layers):
         where = f"layers[{index}]({layer.name})"

@@ -93,7 +93,7 @@ def test_digits_read_without_sklearn_equal_sklearns_split():
 
     fast = dataset.load_digits_split.__wrapped__()
     data = load_digits()
-    x = (data.images / 16.0).astype(np.float32).reshape(-1, *dataset.INPUT_SHAPE)
+    x = (data.images / 16.0).astype(np.float32).reshape(-1, 1, 8, 8)
     y = data.target.astype(np.int64)
     tx, vx, ty, vy = train_test_split(x, y, test_size=dataset.TEST_FRACTION, stratify=y,
                                       random_state=dataset.SPLIT_SEED)

@@ -67,7 +67,9 @@ class CrossbarDevice:
     rows_per_tile: int = 128             # rows summed on one ADC conversion (forward)
     cols_per_tile: int = 128             # columns summed on one ADC conversion (transpose)
     init_range_fraction: float = 0.5     # max |initial weight| as a fraction of w_max
-    update_rounding: Literal["deterministic", "stochastic"] = "deterministic"  # NeuroSim
+    update_scheme: Literal["per_sample", "pulse_train", "batch_summed"] = "per_sample"
+    update_rounding: Literal["deterministic", "stochastic"] = "stochastic"
+    pulse_train_length: int = 31         # pulse_train: bits per stochastic train (aihwkit BL)
     write_voltage_ltp_v: float | None = None
     write_pulse_width_ltp_ns: float | None = None
     write_voltage_ltd_v: float | None = None
@@ -121,7 +123,11 @@ for _device in (
 ):
     DEVICES.add(_device.name, _device)
 
-_INT_FIELDS = {"states_ltp", "states_ltd", "adc_bits", "dac_bits", "rows_per_tile", "cols_per_tile"}
+_INT_FIELDS = {"states_ltp", "states_ltd", "adc_bits", "dac_bits", "rows_per_tile", "cols_per_tile",
+               "pulse_train_length"}
+#: fields that take one of a few names, and those names
+CHOICES = {"update_rounding": ("stochastic", "deterministic"),
+           "update_scheme": ("per_sample", "pulse_train", "batch_summed")}
 _FRACTIONS = {"c2c_sigma", "read_noise_sigma", "d2d_sigma", "stuck_at_gmin_fraction",
               "stuck_at_gmax_fraction"}
 _FIXED = {"name", "source"}
@@ -145,10 +151,10 @@ def resolve_device(name: str, parameters: dict[str, Any] | None = None, *,
 
 
 def _coerce(key: str, value: Any, source: str | None, where: str) -> Any:
-    if key == "update_rounding":
-        if value not in ("stochastic", "deterministic"):
+    if key in CHOICES:
+        if value not in CHOICES[key]:
             raise ConfigError(f"invalid value {value!r}", source=source, field=where,
-                              fix="use stochastic or deterministic")
+                              fix="use one of " + ", ".join(CHOICES[key]))
         return value
     if value is None:
         return math.inf if key == "on_off_ratio" else None
@@ -204,6 +210,11 @@ def _check(d: CrossbarDevice, source: str | None, field: str) -> None:
     for name in ("rows_per_tile", "cols_per_tile"):
         if getattr(d, name) < 1:
             raise bad(name, "must be at least 1", "give a tile size in cells")
+    if d.pulse_train_length < 1:
+        raise bad("pulse_train_length", "must be at least 1", "give the bits per pulse train, e.g. 31")
+    if d.update_scheme == "pulse_train" and d.update_rounding == "deterministic":
+        raise bad("update_rounding", "pulse trains are stochastic; deterministic rounding applies "
+                  "to per_sample and batch_summed only", "use stochastic, or another update scheme")
 
 
 # ---- NeuroSim nonlinearity label → normalised A -------------------------------------------------
