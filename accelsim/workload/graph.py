@@ -22,8 +22,8 @@ import networkx as nx
 from accelsim import __version__
 from accelsim.core.errors import ConfigError
 from accelsim.core.formats import BYTES_PER_ELEMENT
-from accelsim.workload.layers import Add, Gemm, Pool, Workload
-from accelsim.workload.lowering import lower, optimizer_state_elements, phases_of
+from accelsim.workload.layers import Workload
+from accelsim.workload.lowering import lower, optimizer_state_elements
 
 GRAPH_SCHEMA = "accelsim.graph/1"
 PHASE_SETS = {"training": ("forward", "backward_data", "backward_weight", "update"),
@@ -97,17 +97,8 @@ class _Builder:
                 self._check_chain(layer)
             prev = layer.name
         training = "backward_data" in self.phases
-        # forward pass
-        for i, layer in enumerate(w.layers):
-            node = self.add_op(layer, "forward", i)
-            src = self.producer[layer.name]
-            self.read(self.src_node(src), node, self.act(src), "ifmap")
-            if layer.has_weights:
-                self.read(self._param(layer), node, self._weight(layer), "filter")
-            elif layer.name in self.producer_b:
-                b = self.producer_b[layer.name]
-                self.read(self.src_node(b), node, self.act(b), "filter")
-            self.write(node, self.act(layer.name))
+        for i, layer in enumerate(w.layers):  # forward pass
+            self._phase(layer, "forward", i)
         if not training:
             return g
         g.add_node("loss", kind="loss", order=self.order)
@@ -118,33 +109,62 @@ class _Builder:
         # backward pass, last layer first
         for i in range(len(w.layers) - 1, -1, -1):
             layer = w.layers[i]
-            src = self.producer[layer.name]
-            b = self.producer_b.get(layer.name)
             # a layer that reads the workload's input needs no input gradient
-            phases = phases_of(layer, first=_is_input(src))
-            grad_src = self._grad_sources(layer.name)
-            for phase in phases[1:]:
-                node = self.add_op(layer, phase, i)
+            for phase in layer.phases(first=_is_input(self.producer[layer.name]))[1:]:
                 if phase == "update":
-                    self._update(layer, node)
-                    continue
-                for g_node in grad_src:
-                    self.read(g_node, node, self.err(layer.name),
-                              "ifmap" if phase == "backward_data" else "filter")
-                if phase == "backward_data":
-                    if layer.has_weights:
-                        self.read(self._param(layer), node, self._weight(layer), "filter")
-                    elif isinstance(layer, Gemm):  # dA = dC·Bᵀ
-                        self.read(self.src_node(b), node, self.act(b), "filter")
-                    elif isinstance(layer, Pool):  # the saved input locates the max / window
-                        self.read(self.src_node(src), node, self.act(src), "filter")
-                    self.write(node, self.err(src))
-                    if isinstance(layer, Add):  # the error flows to both summands
-                        self.write(node, self.err(b))
-                else:  # backward_weight: the weight gradient, or dB = Aᵀ·dC
-                    self.read(self.src_node(src), node, self.act(src), "ifmap")
-                    self.write(node, self._wgrad(layer) if layer.has_weights else self.err(b))
+                    self._update(layer, self.add_op(layer, phase, i))
+                else:
+                    self._phase(layer, phase, i)
         return g
+
+    def _phase(self, layer, phase: str, index: int) -> None:
+        """One phase's operation with the tensor edges its kind declares."""
+        node = self.add_op(layer, phase, index)
+        io = layer.io(phase)
+        for ref, role in io.reads:
+            for src, tensor in self._resolve_read(layer, ref):
+                self.read(src, node, tensor, role)
+        for ref, role in io.writes:
+            self.write(node, self._resolve(layer, ref), role)
+
+    def _resolve(self, layer, ref: str) -> dict:
+        """The tensor a symbolic name of :class:`~accelsim.workload.kinds.base.PhaseIO` means."""
+        name = layer.name
+        if ref == "out":
+            return self.act(name)
+        if ref == "err":
+            return self.err(name)
+        if ref in ("in", "err_in"):
+            src = self.producer[name]
+            return self.act(src) if ref == "in" else self.err(src)
+        if ref in ("in_b", "err_in_b"):
+            src = self.producer_b[name]
+            return self.act(src) if ref == "in_b" else self.err(src)
+        if ref == "weight":
+            return self._weight(layer)
+        if ref == "wgrad":
+            return self._wgrad(layer)
+        tag = ref.removeprefix("saved:")
+        saved = layer.saved()[tag]
+        fmt = saved.format or getattr(self.w.formats, saved.kind)
+        n = self.w.batch
+        return {"tensor": f"saved:{name}:{tag}", "kind": saved.kind, "format": fmt,
+                "shape": [n, saved.elements], "bytes": n * saved.elements * BYTES_PER_ELEMENT[fmt]}
+
+    def _resolve_read(self, layer, ref: str) -> list[tuple[str, dict]]:
+        """(producer node, tensor) pairs of a read: the error of the output comes from every
+        operation that produces a share of it."""
+        tensor = self._resolve(layer, ref)
+        if ref == "err":
+            return [(src, tensor) for src in self._grad_sources(layer.name)]
+        if ref in ("in", "in_b"):
+            src = self.producer[layer.name] if ref == "in" else self.producer_b[layer.name]
+            return [(self.src_node(src), tensor)]
+        if ref == "weight":
+            return [(self._param(layer), tensor)]
+        if ref == "wgrad":
+            return [(f"{layer.name}/backward_weight", tensor)]
+        return [(f"{layer.name}/forward", tensor)]  # its output or a saved tensor
 
     def _update(self, layer, node: str) -> None:
         self.read(f"{layer.name}/backward_weight", node, self._wgrad(layer), "ifmap")
@@ -163,15 +183,17 @@ class _Builder:
             [(c, "b") for c, p in self.producer_b.items() if p == name]
 
     def _grad_sources(self, name: str) -> list[str]:
-        """The operations that produce the error of ``name``'s output: the backward_data of a
-        consumer that reads it as operand A (or as either summand of an add), the
-        backward_weight of a weight-free GEMM that reads it as operand B, or the loss."""
+        """The operations that produce the error of ``name``'s output: each consumer's phase
+        that writes the error of the operand it reads ``name`` as, or the loss."""
         out = []
         for c, via in self._consumers(name):
-            phase = "backward_weight" if via == "b" and isinstance(self.layers[c], Gemm) \
-                else "backward_data"
-            if f"{c}/{phase}" in self.g:
-                out.append(f"{c}/{phase}")
+            layer = self.layers[c]
+            want = "err_in" if via == "a" else "err_in_b"
+            for phase in layer.phases(first=False)[1:]:
+                if phase != "update" and any(r == want for r, _ in layer.io(phase).writes):
+                    if f"{c}/{phase}" in self.g:
+                        out.append(f"{c}/{phase}")
+                    break
         return out or ["loss"]
 
     def _param(self, layer) -> str:
