@@ -41,6 +41,11 @@ class _Builder:
         self.layers = {layer.name: layer for layer in workload.layers}
         self.producer: dict[str, str] = {}  # layer -> layer whose output it reads (A operand)
         self.producer_b: dict[str, str] = {}  # layer -> producer of its second operand
+        # independent layers (SCALE-Sim rows) are one network in order whose shapes need not
+        # chain: each reads its own input from DRAM, but its output's error is the input error
+        # that the next row's backward_data computes
+        names = [layer.name for layer in workload.layers]
+        self.next_row = dict(zip(names, names[1:])) if workload.independent_layers else {}
 
     def tensor(self, tid: str, kind: str, elements: int, shape: list[int]) -> dict:
         fmt = getattr(self.w.formats, kind)
@@ -104,13 +109,15 @@ class _Builder:
         g.add_node("loss", kind="loss", order=self.order)
         self.order += 1
         for name in self.layers:
-            if not self._consumers(name):
+            if not self._consumers(name) and name not in self.next_row:
                 self.read(f"{name}/forward", "loss", self.act(name), "ifmap")
         # backward pass, last layer first
         for i in range(len(w.layers) - 1, -1, -1):
             layer = w.layers[i]
-            # a layer that reads the workload's input needs no input gradient
-            for phase in layer.phases(first=_is_input(self.producer[layer.name]))[1:]:
+            # a layer that reads the workload's input needs no input gradient (independent
+            # layers: only the first row)
+            first = i == 0 if w.independent_layers else _is_input(self.producer[layer.name])
+            for phase in layer.phases(first=first)[1:]:
                 if phase == "update":
                     self._update(layer, self.add_op(layer, phase, i))
                 else:
@@ -154,6 +161,9 @@ class _Builder:
     def _resolve_read(self, layer, ref: str) -> list[tuple[str, dict]]:
         """(producer node, tensor) pairs of a read: the error of the output comes from every
         operation that produces a share of it."""
+        if ref == "err" and layer.name in self.next_row:
+            nxt = self.next_row[layer.name]
+            return [(f"{nxt}/backward_data", self.err(self.producer[nxt]))]
         tensor = self._resolve(layer, ref)
         if ref == "err":
             return [(src, tensor) for src in self._grad_sources(layer.name)]
