@@ -39,6 +39,9 @@ class Formats(BaseModel):
     weight_gradient: NumberFormat = "bf16"
     optimizer_state: NumberFormat = "fp32"
     mac: NumberFormat = "bf16"
+    master_weight: NumberFormat | None = Field(
+        default=None, description="mixed precision: the format of the master weights the "
+        "optimizer updates (e.g. fp32 under bf16 compute); default: none, the weights themselves")
 
     def bytes_of(self, kind: str) -> int:
         return BYTES_PER_ELEMENT[getattr(self, kind)]
@@ -60,6 +63,7 @@ class Workload(BaseModel):
     @model_validator(mode="after")
     def _check_names(self):
         seen: set[str] = {INPUT}
+        earlier: dict[str, LayerKind] = {}
         for layer in self.layers:
             if layer.name == INPUT:
                 raise ValueError(f"{INPUT!r} is reserved for the workload's input; rename the layer")
@@ -69,6 +73,8 @@ class Workload(BaseModel):
                 if ref is not None and ref not in seen:
                     raise ValueError(f"layer {layer.name!r} reads input {ref!r}, which is not an "
                                      f"earlier layer; name an earlier layer or {INPUT!r}")
+            layer.check(earlier)
+            earlier[layer.name] = layer
             seen.add(layer.name)
         return self
 

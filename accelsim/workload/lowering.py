@@ -38,9 +38,12 @@ class Optimizer:
     state_tensors: int
 
 
-#: sgd: w −= lr·g; momentum: v = μv + g, w −= lr·v; adam: m, v moments, bias-corrected step
-#: (6 operations per weight, an assumption)
-OPTIMIZERS = {"sgd": Optimizer(1, 0), "sgd_momentum": Optimizer(2, 1), "adam": Optimizer(6, 2)}
+#: sgd: w −= lr·g; momentum: v = μv + g, w −= lr·v; adam: the m and v moments and the
+#: bias-corrected step (6 operations per weight, an assumption); adamw: adam plus the decoupled
+#: weight decay (7). With fp32 master weights (``formats.master_weight``) the update works on the
+#: master copy (one more state tensor) and writes the compute-format weight: +1 operation.
+OPTIMIZERS = {"sgd": Optimizer(1, 0), "sgd_momentum": Optimizer(2, 1), "adam": Optimizer(6, 2),
+              "adamw": Optimizer(7, 2)}
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,9 @@ class WeightMatrix:
 def lower(layer, phase: str, workload) -> Work:
     """The work ``layer`` does in one training phase of ``workload``."""
     if phase == "update":
-        return VectorWork(layer.weight_elements(), OPTIMIZERS[workload.optimizer].ops_per_weight)
+        cast = 1 if workload.formats.master_weight is not None else 0
+        return VectorWork(layer.weight_elements(),
+                          OPTIMIZERS[workload.optimizer].ops_per_weight + cast)
     return layer.lower(phase, workload.batch)
 
 

@@ -10,12 +10,20 @@ behaviour, so nothing else switches on the kind:
 * :meth:`LayerKind.io` — what each phase reads and writes (its tensor edges), as
   :class:`PhaseIO` of symbolic tensor names (below), which the graph builder resolves;
 * :meth:`LayerKind.saved` — tensors the forward pass saves for backward besides its output;
-* :meth:`LayerKind.weight_matrix` — its stationary weights as a crossbar stores them.
+* :meth:`LayerKind.weight_matrix` — its stationary weights as a crossbar stores them;
+* :meth:`LayerKind.parts` — a kind that is several operations (attention: the score GEMMs, the
+  softmax, the context GEMMs) expands into internal part layers, the last of which carries the
+  layer's own name (so other layers read it as usual); :meth:`LayerKind.input_views` — the named
+  slices of its input that the parts read (attention: Q, K and V of the fused projection);
+* ``weight_owner`` — the layer whose weights it uses (weight tying: ``linear`` ``tied_to``).
 
 Tensor names in :class:`PhaseIO`: ``in`` / ``in_b`` (the activations read as operand A / B),
 ``out`` (this layer's output activation), ``err`` (the error of ``out``), ``err_in`` /
-``err_in_b`` (the errors of the inputs), ``weight``, ``wgrad`` (its gradient), and
-``saved:<tag>`` (a tensor the forward pass saves for backward, sized by :meth:`saved`).
+``err_in_b`` (the errors of the inputs), ``weight``, ``wgrad`` (its gradient),
+``saved:<tag>`` (a tensor the forward pass saves for backward, sized by :meth:`saved`),
+``in#<view>`` / ``in_b#<view>`` / ``err_in#<view>`` / ``err_in_b#<view>`` (a named slice of an
+input, see :meth:`input_views`), ``act@<layer>`` (the output of a sibling part, read from the
+operation that produces it) and ``err@<layer>`` (the error of a sibling part's output).
 The optimizer update of a weighted layer is the same for every kind (the graph builds it).
 
 Shapes are per sample; the workload's ``batch`` multiplies them.
@@ -30,7 +38,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, model_validator
 
 from accelsim.core.registry import Registry
-from accelsim.workload.lowering import WeightMatrix, Work
+from accelsim.workload.lowering import VectorWork, WeightMatrix, Work
 
 OutputRule = Literal["standard", "scalesim"]
 
@@ -117,6 +125,49 @@ class LayerKind(BaseModel):
     def weight_matrix(self) -> WeightMatrix | None:
         """The stationary weights as a crossbar stores them, or None."""
         return None
+
+    def check(self, earlier: dict[str, LayerKind]) -> None:
+        """Checks against the earlier layers (by name); raise ValueError with the fix."""
+
+    def spec(self) -> dict | None:
+        """The layer's YAML fields (recorded on its graph nodes)."""
+        return self.model_dump(mode="json")
+
+    @property
+    def weight_owner(self) -> str:
+        """The layer whose weight tensor this layer reads and whose gradient it accumulates."""
+        return self.name
+
+    def parts(self, src: str, src_b: str | None) -> list[LayerKind]:
+        """The operations of this layer, given the resolved producers of its operands."""
+        return [self]
+
+    def input_views(self) -> dict[str, int] | None:
+        """Named slices of the input (elements per sample) that the parts read separately."""
+        return None
+
+
+class ElementwiseKind(LayerKind):
+    """An element-wise (or per-token reduction) layer over ``tokens × features`` per sample, on
+    the vector unit. ``OPS`` gives the vector operations per element of each phase; every value
+    is in the one table of docs/transformers.md, marked as an assumption or cited."""
+    features: PositiveInt
+    tokens: PositiveInt = 1
+    OPS: ClassVar[dict[str, int]] = {}
+    #: learned weights per feature (layernorm: scale and shift)
+    WEIGHTS_PER_FEATURE: ClassVar[int] = 0
+
+    def input_elements(self) -> int:
+        return self.tokens * self.features
+
+    def output_elements(self) -> int:
+        return self.tokens * self.features
+
+    def weight_elements(self) -> int:
+        return self.WEIGHTS_PER_FEATURE * self.features
+
+    def lower(self, phase, batch):
+        return VectorWork(batch * self.tokens * self.features, self.OPS[phase])
 
 
 def _out_size(size: int, kernel: int, stride: int, padding: int, rule: OutputRule) -> int:
