@@ -4,9 +4,9 @@ import math
 import numpy as np
 import pytest
 
+from accelsim.core.errors import ConfigError
 from accelsim.hardware.crossbar.config import crossbar_from_dict
 from accelsim.hardware.crossbar.mapping import WeightMatrix, map_matrix, plan
-from accelsim.core.errors import ConfigError
 from accelsim.workload.layers import Workload
 
 
