@@ -20,13 +20,24 @@ from accelsim.workload.kinds.linear import Linear
 from accelsim.workload.kinds.pool import Pool
 from accelsim.workload.lowering import OPTIMIZERS
 
-__all__ = ["Add", "Conv2d", "DepthwiseConv2d", "Formats", "Gemm", "INPUT", "Layer", "LayerKind",
-           "Linear", "Pool", "Workload"]
+__all__ = [
+    "INPUT",
+    "Add",
+    "Conv2d",
+    "DepthwiseConv2d",
+    "Formats",
+    "Gemm",
+    "Layer",
+    "LayerKind",
+    "Linear",
+    "Pool",
+    "Workload",
+]
 
 #: the name by which a layer's ``input:`` (or ``input_b:``) refers to the workload's input
 INPUT = "input"
 
-Layer = Annotated[Union[tuple(LAYER_KINDS.get(k) for k in LAYER_KINDS.names())],
+Layer = Annotated[Union[tuple(LAYER_KINDS.get(k) for k in LAYER_KINDS.names())],  # noqa: UP007
                   Field(discriminator="kind")]
 
 
@@ -78,5 +89,5 @@ class Workload(BaseModel):
             seen.add(layer.name)
         return self
 
-    def with_batch(self, batch: int) -> "Workload":
+    def with_batch(self, batch: int) -> Workload:
         return self.model_copy(update={"batch": batch})

@@ -5,7 +5,7 @@ import typing
 
 import pytest
 
-import accelsim.workload.kinds as kinds
+from accelsim.workload import kinds
 from accelsim.workload.kinds.base import LAYER_KINDS
 from accelsim.workload.layers import Layer
 from accelsim.workload.lowering import GemmShape, VectorWork

@@ -17,6 +17,7 @@ from __future__ import annotations
 from accelsim.core.errors import ConfigError
 from accelsim.core.registry import Registry
 from accelsim.hardware.compute.config import SystolicArray
+from accelsim.hardware.compute.dataflows import DATAFLOWS
 from accelsim.hardware.compute.plan import (
     Operand,
     Plan,
@@ -26,7 +27,6 @@ from accelsim.hardware.compute.plan import (
     compress,
     split,
 )
-from accelsim.hardware.compute.dataflows import DATAFLOWS
 from accelsim.hardware.compute.systolic_timing import map_gemm
 from accelsim.hardware.memory.buffer_config import Buffer
 from accelsim.workload.lowering import GemmShape, VectorWork, work_from_dict
