@@ -128,6 +128,11 @@ class _Builder:
             if not w.independent_layers:
                 self._check_chain(layer)
             if layer.input_views() is not None:
+                if _is_input(src):
+                    raise ConfigError(f"{layer.kind} reads slices of the workload's input",
+                                      source=w.name, field=f"layers.{layer.name}.input",
+                                      fix="put the layer that produces them (e.g. the fused QKV "
+                                          "projection) before it")
                 self.views[src] = layer.input_views()
             if layer.weight_owner != layer.name:
                 self.tied.setdefault(layer.weight_owner, []).append(layer.name)

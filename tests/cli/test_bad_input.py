@@ -269,3 +269,9 @@ def test_bad_transformer_layer(capsys, tmp_path, layer, words):
     p.write_text(f"name: t\nlayers:\n  - {QKV}\n  - {layer}\n")
     msg = fails(capsys, "validate", p)
     assert str(p) in msg and words in msg, msg
+
+
+def test_attention_on_the_workload_input(capsys, tmp_path):
+    p = workload(tmp_path, "{kind: attention, name: a, tokens: 8, heads: 4, head_dim: 2}")
+    msg = fails(capsys, "graph", p, "-o", tmp_path / "g.json")
+    assert "layers.a.input" in msg and "fused QKV projection" in msg
