@@ -1,9 +1,8 @@
-"""The training dataflow graph (DESIGN.md §3): a networkx DiGraph of operations and tensors.
+"""The training dataflow graph (docs/design.md §3): a networkx DiGraph of operations and tensors.
 
 Nodes are operations ``<layer>/<phase>`` (plus the sources ``input``, ``param:<layer>`` (weights) and
 ``state:<layer>`` (optimizer state), the ``loss``, and ``relay:`` nodes that carry a second
-tensor between the same two operations). Each op node carries ``layer``, ``phase``, ``order`` (program order), ``unit``
-(``array`` for GEMMs, ``vector`` for element-wise work), ``work`` (the lowered GEMM or vector work)
+tensor between the same two operations). Each op node carries ``layer``, ``phase``, ``order`` (program order), ``work`` (the lowered GEMM or vector work)
 and ``writes`` (the tensors it stores). Edges are tensors from producer to consumer with ``tensor``
 (id), ``kind``, ``role`` (the consumer's operand: ``ifmap``, ``filter`` or ``ofmap``), ``format``,
 ``shape`` and ``bytes``. A forward activation is read by the next layer's forward and again by
@@ -23,12 +22,11 @@ import networkx as nx
 from accelsim import __version__
 from accelsim.core.errors import ConfigError
 from accelsim.core.formats import BYTES_PER_ELEMENT
+from accelsim.core.phases import PHASE_SETS
 from accelsim.workload.layers import Workload
 from accelsim.workload.lowering import lower, optimizer_state_elements
 
 GRAPH_SCHEMA = "accelsim.graph/1"
-PHASE_SETS = {"training": ("forward", "backward_data", "backward_weight", "update"),
-              "forward": ("forward",)}
 
 
 class _Builder:
@@ -78,12 +76,11 @@ class _Builder:
         """The tensors a layer's output is stored as: whole, or its consumer's views."""
         return list(self.views[name]) if name in self.views else [None]
 
-    def add_op(self, layer, phase: str, index: int) -> str:
+    def add_op(self, layer, phase: str) -> str:
         node = f"{layer.name}/{phase}"
         work = lower(layer, phase, self.w)
-        unit = "vector" if phase == "update" or work.macs == 0 else "array"
-        attrs = dict(kind="op", layer=layer.name, layer_index=index, phase=phase,
-                     order=self.order, unit=unit, work=work.to_dict(), writes=[])
+        attrs = dict(kind="op", layer=layer.name, phase=phase, order=self.order,
+                     work=work.to_dict(), writes=[])
         spec = layer.spec()
         if spec is not None:
             attrs["spec"] = spec
@@ -151,9 +148,9 @@ class _Builder:
         g.add_node("input", kind="source", order=-1)
         ops = self._expand()
         training = "backward_data" in self.phases
-        for i, layer in enumerate(ops):  # forward pass
+        for layer in ops:  # forward pass
             if "forward" in layer.phases(first=False):
-                self._phase(layer, "forward", i)
+                self._phase(layer, "forward")
         if not training:
             return g
         g.add_node("loss", kind="loss", order=self.order)
@@ -170,14 +167,14 @@ class _Builder:
             first = i == 0 if w.independent_layers else _is_input(self.producer[layer.name])
             for phase in layer.phases(first=first):
                 if phase == "update":
-                    self._update(layer, self.add_op(layer, phase, i))
+                    self._update(layer, self.add_op(layer, phase))
                 elif phase != "forward":
-                    self._phase(layer, phase, i)
+                    self._phase(layer, phase)
         return g
 
-    def _phase(self, layer, phase: str, index: int) -> None:
+    def _phase(self, layer, phase: str) -> None:
         """One phase's operation with the tensor edges its kind declares."""
-        node = self.add_op(layer, phase, index)
+        node = self.add_op(layer, phase)
         io = layer.io(phase)
         for ref, role in io.reads:
             for src, tensor in self._resolve_read(layer, ref):
@@ -371,7 +368,7 @@ def _check_playable(g: nx.DiGraph, source: str) -> None:
     for n, d in g.nodes(data=True):
         if d.get("kind") != "op":
             continue
-        for key in ("layer", "phase", "order", "unit", "work", "writes"):
+        for key in ("layer", "phase", "order", "work", "writes"):
             if key not in d:
                 raise ConfigError(f"op node lacks {key!r}", source=source, field=f"nodes.{n}")
     for u, v, d in g.edges(data=True):

@@ -10,7 +10,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
 
 import accelsim.workload.kinds  # noqa: F401  (registers every layer kind)
-from accelsim.core.formats import BYTES_PER_ELEMENT, NumberFormat
+from accelsim.core.formats import NumberFormat
 from accelsim.workload.kinds.add import Add
 from accelsim.workload.kinds.base import LAYER_KINDS, LayerKind
 from accelsim.workload.kinds.conv2d import Conv2d
@@ -53,9 +53,6 @@ class Formats(BaseModel):
     master_weight: NumberFormat | None = Field(
         default=None, description="mixed precision: the format of the master weights the "
         "optimizer updates (e.g. fp32 under bf16 compute); default: none, the weights themselves")
-
-    def bytes_of(self, kind: str) -> int:
-        return BYTES_PER_ELEMENT[getattr(self, kind)]
 
 
 class Workload(BaseModel):

@@ -28,9 +28,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PHASES = ("forward", "backward_data", "backward_weight", "update")
-
-
 @dataclass(frozen=True)
 class Optimizer:
     """Vector operations per weight of one update, and the state tensors kept per weight."""

@@ -91,7 +91,7 @@ class SystolicMapping:
         return groups
 
     def array_access_elements(self) -> dict[str, int]:
-        """Array-side SRAM accesses in elements, as SCALE-Sim counts them (DESIGN.md §4 table,
+        """Array-side SRAM accesses in elements, as SCALE-Sim counts them (docs/design.md §4 table,
         without SCALE-Sim's questioned extra R+C OFMAP writes per os fold)."""
         return DATAFLOWS.get(self.dataflow).array_access_elements(
             self.m, self.k, self.n, self.row_folds, self.col_folds)
