@@ -6,6 +6,8 @@ from accelsim.hardware.compute.config import SystolicArray
 from accelsim.hardware.compute.dataflows import DATAFLOWS
 from accelsim.hardware.compute.systolic_timing import FoldGroup, map_gemm
 
+pytestmark = pytest.mark.closed_form
+
 
 def test_registry_holds_the_three_dataflows():
     assert DATAFLOWS.names() == ["is", "os", "ws"]

@@ -8,6 +8,9 @@ from accelsim.api import simulate
 from accelsim.hardware.config import HardwareConfig
 from accelsim.workload.graph import build_graph, op_nodes
 
+pytestmark = pytest.mark.closed_form
+
+
 L, T, D, H = 2, 64, 32, 2
 P_BYTES = H * T * T * 2  # one attention layer's P, bf16, batch 1
 

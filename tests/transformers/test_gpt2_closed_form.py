@@ -1,9 +1,12 @@
 """The GPT-2 124M training step has 3·B·T·(12·L·d² + V·d) + 6·L·B·T²·d MACs over all its rows
 (issue 12 acceptance), built without any importer."""
+import pytest
 from gpt2kit import gpt2
 
 from accelsim.workload.graph import build_graph, op_nodes
 from accelsim.workload.lowering import work_from_dict
+
+pytestmark = pytest.mark.closed_form
 
 
 def _macs(g, match=lambda layer: True):

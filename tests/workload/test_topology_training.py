@@ -1,9 +1,12 @@
 """Training on a SCALE-Sim topology: the rows are the layers of one network in order, so every
 row but the first gets a backward_data whose error input is the next row's backward_data, while
 each row still reads its own input from DRAM (issue 9.1)."""
+import pytest
 from testkit import machine
 
 from accelsim.api import load_graph, simulate
+
+pytestmark = pytest.mark.closed_form
 
 # name, IFMAP H, IFMAP W, filter H, filter W, channels, filters, stride (shapes need not chain)
 ROWS = [("c1", 18, 18, 3, 3, 3, 8, 1), ("c2", 16, 16, 3, 3, 8, 16, 2),
