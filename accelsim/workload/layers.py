@@ -62,6 +62,11 @@ class Workload(BaseModel):
     batch: PositiveInt = 1
     formats: Formats = Formats()
     optimizer: Literal[tuple(OPTIMIZERS)] = "sgd_momentum"
+    batch_norm: bool = Field(
+        default=False,
+        description="every conv2d and depthwise_conv2d is followed by batch normalisation "
+                    "(element-wise, not listed as a layer; the functional accuracy model trains "
+                    "it, the timing model does not count it)")
     independent_layers: bool = Field(
         default=False,
         description="each layer reads its own input from DRAM and is not chained to the previous "
