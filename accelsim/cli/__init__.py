@@ -11,7 +11,7 @@ from accelsim import __version__
 from accelsim.core.errors import AccelsimError
 
 #: sub-command modules, in help order
-COMMANDS = ("run", "graph", "validate", "energy", "derive", "study", "crossbar_compare",
+COMMANDS = ("run", "import_model", "graph", "validate", "energy", "derive", "study", "crossbar_compare",
             "accuracy", "sweep", "compare", "regress", "plot")
 
 
