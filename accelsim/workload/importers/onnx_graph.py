@@ -29,7 +29,13 @@ from pathlib import Path
 
 from accelsim.core.errors import ConfigError
 from accelsim.workload.importers.emit import Imported, LayerList, file_sha256
-from accelsim.workload.importers.onnx_ops import EPILOGUE, OPS, SHAPE_ONLY, Unsupported
+from accelsim.workload.importers.onnx_ops import (
+    EPILOGUE,
+    OPS,
+    SHAPE_ONLY,
+    TYPE_ONLY,
+    Unsupported,
+)
 from accelsim.workload.layers import INPUT
 
 
@@ -183,7 +189,8 @@ def import_model(model, source: str, sha256: str, batch: int | None = None) -> I
     walk = Walk(graph)
     unsupported: dict[str, list[str]] = defaultdict(list)
     for node in graph.nodes:
-        acts = [t for t in node.input if t not in graph.const]
+        type_only = TYPE_ONLY.get(node.op_type, ())
+        acts = [t for i, t in enumerate(node.input) if t not in graph.const and i not in type_only]
         if not acts or node.op_type == "Shape":  # computes a constant (weights, shapes)
             graph.const.update(node.output)
             continue

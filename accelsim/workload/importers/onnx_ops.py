@@ -10,7 +10,8 @@ ONNX                                    accelsim layer
 ======================================  ===================================================
 Conv (group 1)                          conv2d
 Conv (group = channels = filters)       depthwise_conv2d
-MaxPool, AveragePool, Global*Pool       pool (max / avg; a global pool has a H×W window)
+MaxPool, AveragePool, Global*Pool       pool (max / avg; a global pool has a H×W window;
+ReduceMean/Max over H×W                 a reduction over exactly the H×W plane is one too)
 Gemm, MatMul with a constant operand    linear (``tokens`` = rows per sample)
 MatMul of two activations               gemm, ``has_weights: false`` (attention's Q·Kᵀ, A·V)
 Add / Sub of two activations            add (residual)
@@ -27,12 +28,16 @@ from __future__ import annotations
 
 import math
 
+from accelsim.core.errors import ConfigError
+
 #: element-wise work applied as the producing layer writes its output (one activation input)
 EPILOGUE = frozenset({"BatchNormalization", "Relu", "Clip", "LeakyRelu", "Sigmoid",
                       "Add", "Sub", "Mul", "Div"})
 #: operators that only view, move or re-type elements
 SHAPE_ONLY = frozenset({"Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Identity",
-                        "Cast", "Expand", "Slice", "Split"})
+                        "Cast", "CastLike", "Expand", "Slice", "Split"})
+#: inputs that give only a type, not a value (by position): they never make a node an activation
+TYPE_ONLY = {"CastLike": (1,)}
 
 
 class Unsupported(Exception):
@@ -103,6 +108,10 @@ def conv(walk, node, acts):
     channels = walk.graph.per_sample(x, node.name)[0]
     geometry = _window(walk, node, x, tuple(kernel), a)
     group = a.get("group", 1)
+    if per_group * group != channels:
+        raise ConfigError(f"node {node.name!r}: weight {w!r} has {per_group}×{group} input "
+                          f"channels, the input has {channels}", source=walk.graph.source,
+                          fix="export the model again; the graph is inconsistent")
     if group == 1:
         fields = {"in_h": geometry.pop("in_h"), "in_w": geometry.pop("in_w"),
                   "in_channels": channels, "out_channels": filters, **geometry}
@@ -127,14 +136,19 @@ def pool(walk, node, acts):
               walk.src(x))
 
 
-@op("GlobalAveragePool", "GlobalMaxPool")
+@op("GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "ReduceMax")
 def global_pool(walk, node, acts):
+    """A pool over the whole H×W plane (ReduceMean/Max count when they reduce exactly that)."""
     x = acts[0]
     shape = walk.graph.per_sample(x, node.name)
     if len(shape) != 3:
-        raise Unsupported(f"{len(shape) - 1}-D input")
+        raise Unsupported(f"{len(shape) - 1}-D input" if node.op_type.startswith("Global")
+                          else "not over the H×W plane of an image")
     c, h, w = shape
-    mode = "max" if node.op_type == "GlobalMaxPool" else "avg"
+    if node.op_type.startswith("Reduce") and \
+            walk.graph.per_sample(node.output[0], node.name) not in ((c,), (c, 1, 1)):
+        raise Unsupported("not over the H×W plane of an image")
+    mode = "max" if node.op_type.endswith("MaxPool") or node.op_type == "ReduceMax" else "avg"
     walk.emit(node, "pool", {"mode": mode, "in_h": h, "in_w": w, "channels": c,
                              **_kernel_fields(h, w), "stride": 1, "padding": 0}, walk.src(x))
 
