@@ -22,3 +22,12 @@ def small_resnet():
     return nn.Sequential(nn.Conv2d(3, 16, 3, stride=2, padding=1), nn.BatchNorm2d(16), nn.ReLU(),
                          nn.MaxPool2d(2), Block(16), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                          nn.Linear(16, 10))
+
+
+def huge_mlp():
+    """Two 50,000×50,000 linear layers: 20 GB of fp32 weights if they were ever materialised."""
+    return nn.Sequential(nn.Linear(50_000, 50_000), nn.GELU(), nn.Linear(50_000, 50_000))
+
+
+def not_a_module():
+    return 42
