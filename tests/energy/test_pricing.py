@@ -4,9 +4,9 @@ import math
 
 import pytest
 
+from accelsim.core.errors import ConfigError
 from accelsim.energy.pricing import column, price, summary_section
 from accelsim.energy.table import EnergyTable
-from accelsim.core.errors import ConfigError
 
 F22 = 0.294          # Stillmaker 45 → 22 nm
 F40 = 0.868          # 45 → 40 nm (Aladdin register node)

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from accelsim.api import load_hardware
-from accelsim.hardware.scalesim_cfg import load_scalesim_cfg
 from accelsim.core.errors import ConfigError
+from accelsim.hardware.scalesim_cfg import load_scalesim_cfg
 
 CONFIGS = Path(__file__).resolve().parents[1] / "data" / "scalesim" / "configs"
 
