@@ -176,3 +176,11 @@ def test_import_equals_the_hand_written_layer_list():
     assert wired(got["layers"]) == wired(hand["layers"])
     assert {k: v for k, v in got.items() if k != "layers"} == \
         {k: v for k, v in hand.items() if k not in ("layers", "name")}
+
+
+def test_shipped_config_by_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = import_workload("bert-base", layers=1, seq=8)
+    assert result.source.endswith("workloads/hf/bert-base/config.json")
+    with pytest.raises(ConfigError, match="file not found"):
+        import_workload("no-such-model")

@@ -6,7 +6,8 @@ Plain JSON, no dependency: the config's ``model_type`` picks a builder from
 lays the model out block by block in the layer kinds of the transformer schema (embedding,
 layernorm / rmsnorm, fused QKV linear, attention, residual add, GELU / SwiGLU MLP, LM head,
 cross-entropy). ``--seq`` defaults to the config's maximum positions, ``--layers`` to its number
-of blocks (fewer blocks make a small model with the same block), ``--batch`` to 1.
+of blocks (fewer blocks make a small model with the same block), ``--batch`` to 1. A shipped
+config can be named: ``--hf gpt2`` is ``workloads/hf/gpt2/config.json``.
 
 A config that is not JSON, has an unknown ``model_type`` or lacks a dimension the builder needs
 is one error naming the file and the key; nothing is written.
@@ -17,6 +18,7 @@ import json
 from pathlib import Path
 
 from accelsim.core.errors import ConfigError
+from accelsim.core.shipped import shipped_dir
 from accelsim.core.yamlfile import read_text
 from accelsim.workload.importers.emit import Imported, file_sha256
 
@@ -63,6 +65,16 @@ class HFConfig:
         return requested or self.dim(key)
 
 
+def resolve(path: str | Path) -> Path:
+    """``path`` if it exists, else the shipped config of that name (``gpt2`` is
+    ``workloads/hf/gpt2/config.json``)."""
+    p = Path(path)
+    shipped_config = shipped_dir("workload") / "hf" / p.name / "config.json"
+    if not p.exists() and p.parent == Path(".") and shipped_config.is_file():
+        return shipped_config
+    return p
+
+
 def read_config(path: str | Path) -> HFConfig:
     text = read_text(path)
     try:
@@ -81,6 +93,7 @@ def import_workload(path: str | Path, batch: int | None = None, seq: int | None 
     """``accelsim import --hf CONFIG``: the training workload of a Hugging Face model config."""
     from accelsim.workload.importers.hf_models import MODEL_TYPES
 
+    path = resolve(path)
     config = read_config(path)
     model_type = config.data.get("model_type")
     if model_type not in MODEL_TYPES:
