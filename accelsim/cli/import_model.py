@@ -5,9 +5,8 @@ from __future__ import annotations
 import shlex
 from collections import Counter
 
-from accelsim.core.errors import ConfigError
 from accelsim.cli.run import _positive
-
+from accelsim.core.errors import ConfigError
 
 #: source argument -> (importer in accelsim.workload.importers, the options that go with it)
 SOURCES = {"model": ("onnx", ()), "hf": ("hf", ("seq", "layers")),

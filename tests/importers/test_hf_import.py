@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from testkit import cli_fails
 
-from accelsim.cli import main
 from accelsim.core.errors import ConfigError
 from accelsim.workload.importers.hf_config import import_workload
 
@@ -106,14 +106,6 @@ def test_bert_is_bidirectional_with_a_tied_mlm_head():
         "encoder.layer.0.attention.output.LayerNorm"
 
 
-def fails(capsys, *argv) -> str:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert code == 2, (out, err)
-    assert "Traceback" not in out + err and len(err.strip().splitlines()) == 1, err
-    return err
-
-
 def _config(tmp_path, **changes) -> Path:
     data = json.loads((HF / "gpt2" / "config.json").read_text())
     for key, value in changes.items():
@@ -127,8 +119,8 @@ def _config(tmp_path, **changes) -> Path:
 
 
 @pytest.mark.parametrize("changes, expected", [
-    ({"model_type": "t5"}, "model_type: unknown model type 't5' (fix: accelsim imports the "
-                           "model types bert, gpt2, llama)"),
+    ({"model_type": "t5"}, ("model_type: unknown model type 't5' (fix: accelsim imports the "
+                            "model types bert, gpt2, llama)")),
     ({"model_type": None}, "model_type: missing 'model_type'"),
     ({"n_embd": None}, "n_embd: missing model dimension"),
     ({"n_head": 0}, "n_head: must be a positive whole number (got 0)"),
@@ -138,7 +130,7 @@ def _config(tmp_path, **changes) -> Path:
 def test_bad_config_is_one_line_and_writes_nothing(capsys, tmp_path, changes, expected):
     path = _config(tmp_path, **changes)
     out = tmp_path / "wl.yaml"
-    err = fails(capsys, "import", "--hf", path, "-o", out)
+    err = cli_fails(capsys, "import", "--hf", path, "-o", out)
     assert f"{path}: {expected}" in err
     assert not out.exists()
 
@@ -146,16 +138,16 @@ def test_bad_config_is_one_line_and_writes_nothing(capsys, tmp_path, changes, ex
 def test_malformed_json_and_too_long_sequence(capsys, tmp_path):
     bad = tmp_path / "config.json"
     bad.write_text('{"model_type": "gpt2",\n "n_embd": 768,,}')
-    err = fails(capsys, "import", "--hf", bad, "-o", tmp_path / "wl.yaml")
+    err = cli_fails(capsys, "import", "--hf", bad, "-o", tmp_path / "wl.yaml")
     assert "malformed JSON" in err and "line 2" in err
-    err = fails(capsys, "import", "--hf", HF / "gpt2" / "config.json", "--seq", 2048, "-o",
+    err = cli_fails(capsys, "import", "--hf", HF / "gpt2" / "config.json", "--seq", 2048, "-o",
                 tmp_path / "wl.yaml")
     assert "--seq 2048 is longer than the model's n_positions (1024)" in err
     assert list(tmp_path.iterdir()) == [bad]
 
 
 def test_hf_options_only_with_hf(capsys, tmp_path):
-    err = fails(capsys, "import", "--hf", HF / "gpt2" / "config.json", "--input-shape", "1,3",
+    err = cli_fails(capsys, "import", "--hf", HF / "gpt2" / "config.json", "--input-shape", "1,3",
                 "-o", tmp_path / "wl.yaml")
     assert "--input-shape does not apply" in err
 

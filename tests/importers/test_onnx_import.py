@@ -9,17 +9,18 @@ from pathlib import Path
 import pytest
 
 onnx = pytest.importorskip("onnx")
-from onnx import TensorProto, helper  # noqa: E402
+from onnx import TensorProto, helper
 
 sys.path.insert(0, str(Path(__file__).parent))
-import onnxkit  # noqa: E402
+import onnxkit
+from testkit import cli_fails
 
-from accelsim.cli import main  # noqa: E402
-from accelsim.core.errors import ConfigError  # noqa: E402
-from accelsim.core.yamlfile import validate  # noqa: E402
-from accelsim.workload.importers.onnx_graph import import_model  # noqa: E402
-from accelsim.workload.layers import Workload  # noqa: E402
-from accelsim.workload.loader import load_workload  # noqa: E402
+from accelsim.cli import main
+from accelsim.core.errors import ConfigError
+from accelsim.core.yamlfile import validate
+from accelsim.workload.importers.onnx_graph import import_model
+from accelsim.workload.layers import Workload
+from accelsim.workload.loader import load_workload
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLISHED = {"resnet18": 1_814_073_344, "resnet50": 4_089_184_256, "mobilenetv2": 300_774_272}
@@ -172,21 +173,13 @@ def test_every_unsupported_operator_is_listed_with_count_and_names():
     assert len(msg.splitlines()) == 1
 
 
-def fails(capsys, *argv) -> str:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert code == 2, (out, err)
-    assert "Traceback" not in out + err and len(err.strip().splitlines()) == 1, err
-    return err
-
-
 @pytest.mark.parametrize("content", [b"not an onnx model at all\n", b"\x08\x07\xff\xff\xff",
                                      b""])
 def test_malformed_onnx_file(capsys, tmp_path, content):
     bad = tmp_path / "bad.onnx"
     bad.write_bytes(content)
     out = tmp_path / "wl.yaml"
-    err = fails(capsys, "import", bad, "-o", out)
+    err = cli_fails(capsys, "import", bad, "-o", out)
     assert str(bad) in err and "not a valid ONNX model" in err
     assert not out.exists()
 
@@ -197,7 +190,7 @@ def test_unsupported_operator_file_writes_nothing(capsys, tmp_path):
     path = tmp_path / "m.onnx"
     onnx.save(onnxkit.with_weight_data(net.model()), path)
     out = tmp_path / "wl.yaml"
-    err = fails(capsys, "import", path, "-o", out)
+    err = cli_fails(capsys, "import", path, "-o", out)
     assert "unsupported ONNX operators: Erf ×1: erf" in err
     assert not out.exists() and list(tmp_path.iterdir()) == [path]
 
@@ -211,7 +204,7 @@ def test_inconsistent_graph_is_one_line(capsys, tmp_path, op, weight, expected):
     net.node(op, ["input", net.weight("w", weight)], "c", **attrs)
     path = tmp_path / "m.onnx"
     onnx.save(onnxkit.with_weight_data(net.model()), path)
-    err = fails(capsys, "import", path, "-o", tmp_path / "wl.yaml")
+    err = cli_fails(capsys, "import", path, "-o", tmp_path / "wl.yaml")
     assert expected in err and str(path) in err
 
 

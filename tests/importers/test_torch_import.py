@@ -9,10 +9,10 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("onnxscript")
 
-from accelsim.cli import main  # noqa: E402
-from accelsim.core.errors import ConfigError  # noqa: E402
-from accelsim.workload.importers.torch_module import import_workload  # noqa: E402
-from accelsim.workload.loader import load_workload  # noqa: E402
+from accelsim.cli import main
+from accelsim.core.errors import ConfigError
+from accelsim.workload.importers.torch_module import import_workload
+from accelsim.workload.loader import load_workload
 
 HERE = Path(__file__).parent
 

@@ -71,8 +71,8 @@ def file_sha256(path: str | Path) -> str:
 
 def workload_text(imported: Imported, name: str, command: str) -> str:
     """The YAML text of an imported workload, deterministic for the same source and options."""
-    head = [f"# Imported by accelsim {__version__} from {imported.source} "
-            f"(sha256 {imported.source_sha256[:16]}).",
+    head = [(f"# Imported by accelsim {__version__} from {imported.source} "
+             f"(sha256 {imported.source_sha256[:16]})."),
             f"# Regenerate with: {command}"]
     head += [f"# {line}" for line in imported.notes]
     top = {"name": name, **{k: v for k, v in imported.workload.items() if k != "layers"}}

@@ -81,12 +81,36 @@ def _activation(config, key: str, default: str, allowed: tuple[str, ...]) -> Non
                           field=key, fix="accelsim imports " + ", ".join(allowed))
 
 
-def _heads(config, d: int, key: str) -> tuple[int, int]:
-    heads = config.dim(key)
+@dataclass(frozen=True)
+class Dims:
+    """The dimensions every builder needs, read under the model type's key names."""
+    d: int
+    vocab: int
+    tokens: int
+    positions: int
+    blocks: int
+    heads: int
+    head_dim: int
+    ffn: int
+
+
+def _dims(config, seq, blocks, keys: tuple[str, str, str, str], ffn_key: str,
+          ffn_default_factor: int | None = None) -> Dims:
+    """``keys``: the config's names of the hidden size, the positions, the blocks and the heads."""
+    hidden, positions, layers, heads_key = keys
+    d = config.dim(hidden)
+    heads = config.dim(heads_key)
     if d % heads:
         raise ConfigError(f"the hidden size {d} is not a multiple of {heads} heads",
-                          source=config.source, field=key)
-    return heads, d // heads
+                          source=config.source, field=heads_key)
+    ffn = config.dim(ffn_key, ffn_default_factor and ffn_default_factor * d)
+    return Dims(d, config.dim("vocab_size"), config.seq(positions, seq), config.dim(positions),
+                config.blocks(layers, blocks), heads, d // heads, ffn)
+
+
+#: the key names BERT and Llama configs share
+HIDDEN_KEYS = ("hidden_size", "max_position_embeddings", "num_hidden_layers",
+               "num_attention_heads")
 
 
 def _dropouts(config, keys: tuple[str, ...]) -> list[str]:
@@ -95,22 +119,19 @@ def _dropouts(config, keys: tuple[str, ...]) -> list[str]:
 
 
 def gpt2(config, seq, blocks) -> Built:
-    d, vocab = config.dim("n_embd"), config.dim("vocab_size")
-    t = config.seq("n_positions", seq)
-    n_layer = config.blocks("n_layer", blocks)
-    heads, head_dim = _heads(config, d, "n_head")
-    inner = config.dim("n_inner", 4 * d)
+    m = _dims(config, seq, blocks, ("n_embd", "n_positions", "n_layer", "n_head"), "n_inner", 4)
+    d, vocab, inner = m.d, m.vocab, m.ffn
     _activation(config, "activation_function", "gelu_new",
                 ("gelu", "gelu_new", "gelu_fast", "gelu_pytorch_tanh"))
-    s = Stack(t)
+    s = Stack(m.tokens)
     wte = s.embedding("wte", vocab, d)
-    s.embedding("wpe", config.dim("n_positions"), d)
+    s.embedding("wpe", m.positions, d)
     x = s.residual("embed_add", d, wte, "wpe")
-    for i in range(n_layer):
+    for i in range(m.blocks):
         p = f"h.{i}"
         s.norm("layernorm", f"{p}.ln_1", d, x)
         s.linear(f"{p}.attn_qkv", d, 3 * d)
-        s.attention(f"{p}.attn", heads, heads, head_dim, causal=True)
+        s.attention(f"{p}.attn", m.heads, m.heads, m.head_dim, causal=True)
         proj = s.linear(f"{p}.attn_proj", d, d)
         x = s.residual(f"{p}.attn_add", d, proj, x)
         s.norm("layernorm", f"{p}.ln_2", d)
@@ -126,23 +147,20 @@ def gpt2(config, seq, blocks) -> Built:
 
 
 def bert(config, seq, blocks) -> Built:
-    d, vocab = config.dim("hidden_size"), config.dim("vocab_size")
-    t = config.seq("max_position_embeddings", seq)
-    n_layer = config.blocks("num_hidden_layers", blocks)
-    heads, head_dim = _heads(config, d, "num_attention_heads")
-    ffn = config.dim("intermediate_size")
+    m = _dims(config, seq, blocks, HIDDEN_KEYS, "intermediate_size")
+    d, vocab, ffn = m.d, m.vocab, m.ffn
     _activation(config, "hidden_act", "gelu", ("gelu", "gelu_new", "gelu_pytorch_tanh"))
-    s = Stack(t)
+    s = Stack(m.tokens)
     word = s.embedding("embeddings.word_embeddings", vocab, d)
-    s.embedding("embeddings.position_embeddings", config.dim("max_position_embeddings"), d)
+    s.embedding("embeddings.position_embeddings", m.positions, d)
     x = s.residual("embeddings.add_position", d, word, "embeddings.position_embeddings")
     s.embedding("embeddings.token_type_embeddings", config.dim("type_vocab_size", 2), d)
     x = s.residual("embeddings.add_token_type", d, x, "embeddings.token_type_embeddings")
     x = s.norm("layernorm", "embeddings.LayerNorm", d, x)
-    for i in range(n_layer):
+    for i in range(m.blocks):
         p = f"encoder.layer.{i}"
         s.linear(f"{p}.attention.self.qkv", d, 3 * d, x)
-        s.attention(f"{p}.attention.self", heads, heads, head_dim, causal=False)
+        s.attention(f"{p}.attention.self", m.heads, m.heads, m.head_dim, causal=False)
         dense = s.linear(f"{p}.attention.output.dense", d, d)
         s.residual(f"{p}.attention.output.add", d, dense, x)
         x = s.norm("layernorm", f"{p}.attention.output.LayerNorm", d)
@@ -161,21 +179,18 @@ def bert(config, seq, blocks) -> Built:
 
 
 def llama(config, seq, blocks) -> Built:
-    d, vocab = config.dim("hidden_size"), config.dim("vocab_size")
-    t = config.seq("max_position_embeddings", seq)
-    n_layer = config.blocks("num_hidden_layers", blocks)
-    heads, head_dim = _heads(config, d, "num_attention_heads")
-    head_dim = config.dim("head_dim", head_dim)
+    m = _dims(config, seq, blocks, HIDDEN_KEYS, "intermediate_size")
+    d, vocab, ffn, heads = m.d, m.vocab, m.ffn, m.heads
+    head_dim = config.dim("head_dim", m.head_dim)
     kv_heads = config.dim("num_key_value_heads", heads)
     if heads % kv_heads:
         raise ConfigError(f"{heads} attention heads do not divide into {kv_heads} key/value "
                           "heads", source=config.source, field="num_key_value_heads")
-    ffn = config.dim("intermediate_size")
     _activation(config, "hidden_act", "silu", ("silu",))
-    s = Stack(t)
+    s = Stack(m.tokens)
     embed = s.embedding("embed_tokens", vocab, d)
     x = embed
-    for i in range(n_layer):
+    for i in range(m.blocks):
         p = f"layers.{i}"
         s.norm("rmsnorm", f"{p}.input_layernorm", d, x)
         s.linear(f"{p}.self_attn.qkv_proj", d, (heads + 2 * kv_heads) * head_dim)

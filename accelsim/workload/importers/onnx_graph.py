@@ -55,9 +55,10 @@ def load_model(path: str | Path):
     if not p.is_file():
         raise ConfigError("file not found" if not p.exists() else "is a directory, expected a "
                           "file", source=str(path), fix="name an .onnx model file")
+    from google.protobuf.message import DecodeError
     try:
         model = onnx.load(str(p), load_external_data=False)
-    except Exception as exc:  # protobuf DecodeError and friends: not a model file
+    except (DecodeError, ValueError, RuntimeError) as exc:  # not a model file
         raise ConfigError(f"not a valid ONNX model ({type(exc).__name__}: "
                           f"{str(exc).splitlines()[0] if str(exc) else 'unreadable'})",
                           source=str(path), fix="export the model again; the file may be "
@@ -88,7 +89,8 @@ class Graph:
         self.infer_batch = self._fix_batch(model)
         try:
             inferred = onnx.shape_inference.infer_shapes(model, strict_mode=True, data_prop=True)
-        except Exception as exc:  # InferenceError, ValidationError: an inconsistent graph
+        except (onnx.shape_inference.InferenceError, onnx.checker.ValidationError,
+                RuntimeError) as exc:  # an inconsistent graph
             raise ConfigError(f"ONNX shape inference failed: {str(exc).splitlines()[0]}",
                               source=source, fix="check the model with onnx.checker; "
                               "export it again with fixed input shapes") from None

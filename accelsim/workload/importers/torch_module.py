@@ -114,7 +114,7 @@ def import_workload(spec: str, batch: int | None = None,
         with contextlib.redirect_stdout(io.StringIO()), _quiet(torch):
             program = torch.onnx.export(model, (example,), dynamo=True, optimize=False,
                                         verbose=False)
-    except Exception as exc:  # an operator or construct the exporter cannot trace
+    except Exception as exc:  # noqa: BLE001 (the exporter raises many types for what it cannot trace)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ConfigError(f"torch.onnx.export failed: {first}", source=spec,
                           fix="export the model to ONNX yourself and import the .onnx") from None
