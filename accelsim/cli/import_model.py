@@ -68,13 +68,11 @@ def _command(args) -> str:
 def run(args) -> int:
     from accelsim.workload.importers import importer
     from accelsim.workload.importers.emit import write_workload
-    from accelsim.workload.lowering import lower
 
     kind, options = _source(args)
     imported = importer(SOURCES[kind][0])(getattr(args, kind), **options)
-    workload = write_workload(imported, args.out, _command(args))
+    workload, macs = write_workload(imported, args.out, _command(args))
     kinds = Counter(layer.kind for layer in workload.layers)
-    macs = sum(lower(layer, "forward", workload.with_batch(1)).macs for layer in workload.layers)
     print(f"wrote {args.out}: {len(workload.layers)} layers ("
           + ", ".join(f"{k} ×{n}" for k, n in sorted(kinds.items()))
           + f"), {macs:,} forward MACs per sample, batch {workload.batch}")

@@ -11,8 +11,10 @@ import pytest
 import yaml
 from testkit import cli_fails
 
+from accelsim.cli import main
 from accelsim.core.errors import ConfigError
 from accelsim.workload.importers.hf_config import import_workload
+from accelsim.workload.loader import load_workload
 
 ROOT = Path(__file__).resolve().parents[2]
 HF = ROOT / "workloads" / "hf"
@@ -176,3 +178,24 @@ def test_shipped_config_by_name(tmp_path, monkeypatch):
     assert result.source.endswith("workloads/hf/bert-base/config.json")
     with pytest.raises(ConfigError, match="file not found"):
         import_workload("no-such-model")
+
+
+def _transformer_kinds() -> bool:
+    try:
+        load_workload(BY_HAND)
+    except ConfigError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _transformer_kinds(), reason="the transformer layer kinds are not merged")
+def test_imported_and_hand_written_gpt2_give_identical_layers_csv(tmp_path, capsys):
+    imported = tmp_path / "gpt2_2layer.yaml"
+    assert main(["import", "--hf", str(HF / "gpt2" / "config.json"), "--layers", "2", "--seq",
+                 "64", "-o", str(imported)]) == 0
+    assert "3,388,784,640 forward MACs per sample" in capsys.readouterr().out
+    for wl, out in ((imported, "imported"), (BY_HAND, "by_hand")):
+        assert main(["run", "train128_sram", str(wl), "-o", str(tmp_path / out)]) == 0
+    csv = (tmp_path / "imported" / "layers.csv").read_text()
+    assert csv == (tmp_path / "by_hand" / "layers.csv").read_text()
+    assert csv.count("\n") > 26 * 3

@@ -5,6 +5,7 @@ layer's ``input:`` is written only when it is not the previous layer (the YAML d
 imported file reads like a hand-written one. :func:`write_workload` validates the whole workload
 against the same pydantic model ``accelsim run`` uses *before* anything is written, then writes the
 file atomically (a temporary file renamed into place): an import that fails writes nothing.
+The training graph is built first too, so an imported file is one ``accelsim run`` can play.
 """
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ import yaml
 
 from accelsim import __version__
 from accelsim.core.yamlfile import validate
+from accelsim.workload.graph import build_graph
 from accelsim.workload.layers import INPUT, Workload
+from accelsim.workload.lowering import work_from_dict
 
 
 class LayerList:
@@ -82,12 +85,16 @@ def workload_text(imported: Imported, name: str, command: str) -> str:
     return "\n".join(head) + "\n" + body + "layers:\n" + "".join(f"  - {r}\n" for r in rows)
 
 
-def write_workload(imported: Imported, out: str | Path, command: str) -> Workload:
-    """Validate the imported workload and write it to ``out`` (named after the file); nothing
-    is written if it is invalid. Returns the validated workload."""
+def write_workload(imported: Imported, out: str | Path, command: str) -> tuple[Workload, int]:
+    """Validate the imported workload, build its training graph (which checks the operand
+    wiring and shapes) and write it to ``out`` (named after the file); nothing is written if
+    either fails. Returns the workload and its forward MACs per sample."""
     out = Path(out)
     text = workload_text(imported, out.stem, command)
     workload = validate(Workload, yaml.safe_load(text), imported.source)
+    graph = build_graph(workload.with_batch(1), "training", imported.source)
+    macs = sum(work_from_dict(d["work"]).macs for _, d in graph.nodes(data=True)
+               if d.get("kind") == "op" and d["phase"] == "forward")
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent or Path("."))
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -96,4 +103,4 @@ def write_workload(imported: Imported, out: str | Path, command: str) -> Workloa
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return workload
+    return workload, macs
