@@ -22,7 +22,8 @@ def register(sub) -> None:
                     "model) or --torch module:callable with --input-shape. Unsupported operators "
                     "are all listed in one error and nothing is written.")
     p.add_argument("model", nargs="?", help="an .onnx model file")
-    p.add_argument("--hf", metavar="CONFIG", help="a Hugging Face config.json")
+    p.add_argument("--hf", metavar="CONFIG", help="a Hugging Face config.json, or a shipped "
+                   "one by name: gpt2, bert-base, llama-2-7b")
     p.add_argument("--torch", metavar="MODULE:CALLABLE",
                    help="a callable that returns a torch.nn.Module, e.g. torchvision.models:resnet18")
     p.add_argument("--input-shape", metavar="N,C,H,W",
