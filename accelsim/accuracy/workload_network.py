@@ -26,7 +26,7 @@ from accelsim.accuracy.network import Conv2D, Dense
 from accelsim.accuracy.network import Pool as PoolLayer
 from accelsim.core.errors import ConfigError
 from accelsim.core.shipped import shipped_dir
-from accelsim.workload.layers import Conv2d, Linear, Pool, Workload
+from accelsim.workload.layers import Workload
 from accelsim.workload.loader import load_workload
 
 SUPPORTED_KINDS = ("conv2d", "linear", "pool")
@@ -82,7 +82,7 @@ def plan_network(workload: Workload, source: str) -> tuple[list[LayerPlan], list
                               "model trains sequential networks only", source=source, field=where,
                               fix="remove 'input' or make the network a plain sequence")
         last = index == len(workload.layers) - 1
-        if isinstance(layer, Linear):
+        if layer.kind == "linear":
             plan = _linear(layer, shape, last, bool(weight_layers) and layer is not
                            weight_layers[-1], notes, source, where, first=index == 0)
         elif last:
@@ -96,7 +96,7 @@ def plan_network(workload: Workload, source: str) -> tuple[list[LayerPlan], list
     return plans, notes
 
 
-def _linear(layer: Linear, shape, last, relu, notes, source, where, first) -> LayerPlan:
+def _linear(layer, shape, last, relu, notes, source, where, first) -> LayerPlan:
     if layer.tokens != 1:
         raise ConfigError(f"linear layer with tokens={layer.tokens} is not supported",
                           source=source, field=where, fix="use tokens: 1")
@@ -119,10 +119,10 @@ def _spatial(layer, shape, first, notes, source, where) -> LayerPlan:
         raise ConfigError(f"{layer.kind} layer after a linear layer", source=source, field=where,
                           fix="put conv2d/pool layers before the linear layers")
     channels, h, w = shape
-    wanted = layer.in_channels if isinstance(layer, Conv2d) else layer.channels
+    wanted = layer.input_channels
     if wanted != channels:
         if not first:
-            field = "in_channels" if isinstance(layer, Conv2d) else "channels"
+            field = layer.channels_field
             raise ConfigError(f"{field} {wanted} does not match the previous layer's {channels} "
                               "channels", source=source, field=f"{where}.{field}",
                               fix=f"set {field}: {channels}")
@@ -138,7 +138,7 @@ def _spatial(layer, shape, first, notes, source, where) -> LayerPlan:
         raise ConfigError(f"kernel {kernel[0]}x{kernel[1]} (stride {stride}, padding {pad[0]}) "
                           f"does not fit the adapted {h}x{w} input", source=source, field=where,
                           fix="use smaller kernels/strides or more padding for 8x8 digits")
-    if isinstance(layer, Pool):
+    if layer.kind == "pool":
         return LayerPlan("pool", layer.name, shape, (channels, oh, ow), kernel, stride, pad,
                          layer.mode)
     return LayerPlan("conv2d", layer.name, shape, (layer.out_channels, oh, ow), kernel, stride,

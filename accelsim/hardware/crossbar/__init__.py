@@ -18,9 +18,8 @@ from accelsim.hardware.crossbar.mapping import (
            WeightMatrix,
            map_matrix,
            plan,
-           weight_matrix,
 )
 
 __all__ = ["CrossbarConfig", "UpdateRule", "crossbar_from_dict", "KernelCost", "forward_vmm",
            "backward_mvm", "outer_product_update", "program_weights", "CrossbarPlan",
-           "TileMapping", "WeightMatrix", "map_matrix", "plan", "weight_matrix"]
+           "TileMapping", "WeightMatrix", "map_matrix", "plan"]
