@@ -14,7 +14,6 @@ from testkit import cli_fails
 from accelsim.cli import main
 from accelsim.core.errors import ConfigError
 from accelsim.workload.importers.hf_config import import_workload
-from accelsim.workload.loader import load_workload
 
 ROOT = Path(__file__).resolve().parents[2]
 HF = ROOT / "workloads" / "hf"
@@ -180,15 +179,6 @@ def test_shipped_config_by_name(tmp_path, monkeypatch):
         import_workload("no-such-model")
 
 
-def _transformer_kinds() -> bool:
-    try:
-        load_workload(BY_HAND)
-    except ConfigError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(not _transformer_kinds(), reason="the transformer layer kinds are not merged")
 def test_imported_and_hand_written_gpt2_give_identical_layers_csv(tmp_path, capsys):
     imported = tmp_path / "gpt2_2layer.yaml"
     assert main(["import", "--hf", str(HF / "gpt2" / "config.json"), "--layers", "2", "--seq",
@@ -199,3 +189,17 @@ def test_imported_and_hand_written_gpt2_give_identical_layers_csv(tmp_path, caps
     csv = (tmp_path / "imported" / "layers.csv").read_text()
     assert csv == (tmp_path / "by_hand" / "layers.csv").read_text()
     assert csv.count("\n") > 26 * 3
+
+
+@pytest.mark.parametrize("name, config, options", [
+    ("gpt2", "gpt2", []), ("bert_base", "bert-base", []),
+    ("llama2_7b", "llama-2-7b", ["--seq", "2048", "--batch", "1"])])
+def test_shipped_transformer_workloads_are_the_importer_output(tmp_path, monkeypatch, name,
+                                                                config, options):
+    """workloads/{gpt2,bert_base,llama2_7b}.yaml are what the importer writes, byte for byte."""
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / f"{name}.yaml"
+    assert main(["import", "--hf", f"workloads/hf/{config}/config.json", *options,
+                 "-o", str(out)]) == 0
+    shipped = (ROOT / "workloads" / f"{name}.yaml").read_text()
+    assert out.read_text() == shipped.replace(f"-o workloads/{name}.yaml", f"-o {out}")

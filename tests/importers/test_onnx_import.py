@@ -18,6 +18,7 @@ from testkit import cli_fails
 from accelsim.cli import main
 from accelsim.core.errors import ConfigError
 from accelsim.core.yamlfile import validate
+from accelsim.workload.importers.emit import write_workload
 from accelsim.workload.importers.onnx_graph import import_model
 from accelsim.workload.layers import Workload
 from accelsim.workload.loader import load_workload
@@ -143,6 +144,14 @@ def test_transformer_operators_map_to_transformer_layers():
     assert layers["residual"] == {"kind": "add", "name": "residual", "channels": 32, "in_h": 16,
                                   "input_b": "input"}  # o_proj + the block input
     assert layers["gelu"] == {"kind": "gelu", "name": "gelu", "features": 128, "tokens": 16}
+
+
+def test_transformer_block_is_a_runnable_workload(tmp_path):
+    result = import_model(_transformer_block(), "block.onnx", "0" * 64)
+    workload, macs = write_workload(result, tmp_path / "block.yaml", "accelsim import block.onnx")
+    projections = 16 * 32 * 32 * 4 + 2 * 16 * 32 * 128  # q, k, v, o; fc, proj
+    assert macs == projections + 2 * 4 * 16 * 16 * 8  # + Q·Kᵀ and A·V over 4 heads
+    assert load_workload(tmp_path / "block.yaml") == workload
 
 
 def test_x_times_sigmoid_x_is_silu():
