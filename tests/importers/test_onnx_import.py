@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 onnx = pytest.importorskip("onnx")
@@ -152,6 +153,53 @@ def test_transformer_block_is_a_runnable_workload(tmp_path):
     projections = 16 * 32 * 32 * 4 + 2 * 16 * 32 * 128  # q, k, v, o; fc, proj
     assert macs == projections + 2 * 4 * 16 * 16 * 8  # + Q·Kᵀ and A·V over 4 heads
     assert load_workload(tmp_path / "block.yaml") == workload
+
+
+def _fused_attention(t=8, d=16, heads=2, mask=True, softmax=True):
+    """GPT-2's attention as exported: one QKV projection split three ways, a scale, a causal
+    mask (Where), the softmax and the context GEMM."""
+    hd = d // heads
+    net = onnxkit.Net("attn", [t, d])
+    qkv = net.node("MatMul", ["input", net.weight("c_attn.w", [d, 3 * d])], "c_attn")
+    split = net.const("split", [d, d, d], "int64")
+    outs = ["q", "k", "v"]
+    net.nodes.append(helper.make_node("Split", [qkv, split], outs, name="split", axis=-1))
+    heads_of = {}
+    for p in outs:
+        y = net.node("Reshape", [p, net.const(f"{p}.s", [0, t, heads, hd], "int64")], f"{p}.r")
+        heads_of[p] = net.node("Transpose", [y], f"{p}.t",
+                               perm=[0, 2, 3, 1] if p == "k" else [0, 2, 1, 3])
+    s = net.node("MatMul", [heads_of["q"], heads_of["k"]], "scores")
+    s = net.node("Div", [s, net.const("scale", 8.0 ** 0.5)], "scale")
+    if mask:
+        s = net.node("Where", [net.const("causal", np.tril(np.ones((t, t))), np.bool_), s,
+                               net.const("neg", -1e4)], "mask")
+    if softmax:
+        s = net.node("Softmax", [s], "softmax", axis=-1)
+    c = net.node("MatMul", [s, heads_of["v"]], "attn")
+    c = net.node("Transpose", [c], "merge", perm=[0, 2, 1, 3])
+    c = net.node("Reshape", [c, net.const("m.s", [0, t, d], "int64")], "merge.r")
+    net.node("MatMul", [c, net.weight("c_proj.w", [d, d])], "c_proj")
+    return net.model(opset=17)
+
+
+def test_fused_qkv_attention_is_one_attention_layer():
+    result = import_model(_fused_attention(), "t.onnx", "0" * 64)
+    layers = result.workload["layers"]
+    assert [layer["kind"] for layer in layers] == ["linear", "attention", "linear"]
+    assert layers[1] == {"kind": "attention", "name": "attn", "tokens": 8, "heads": 2,
+                         "kv_heads": 2, "head_dim": 8, "causal": True, "skip_masked": False,
+                         "fused": "none"}
+    unmasked = import_model(_fused_attention(mask=False), "t.onnx", "0" * 64)
+    assert unmasked.workload["layers"][1]["causal"] is False
+
+
+def test_scores_without_softmax_are_reported():
+    with pytest.raises(ConfigError) as info:
+        import_model(_fused_attention(softmax=False), "t.onnx", "0" * 64)
+    assert "context GEMM outside the attention pattern) ×1: attn" in str(info.value)
+    assert "Q·Kᵀ of one projection without a softmax and context GEMM) ×1: scores" in \
+        str(info.value)
 
 
 def test_x_times_sigmoid_x_is_silu():

@@ -36,6 +36,21 @@ def test_small_resnet_through_the_cli(tmp_path, capsys):
     assert wl.layers[5].kernel_h == 8 and wl.layers[5].mode == "avg"  # AdaptiveAvgPool2d(1)
 
 
+def test_transformer_block_becomes_attention_and_swiglu():
+    """A fused-QKV attention written out (split, Q·Kᵀ, softmax, ·V) is one attention layer;
+    down(silu(gate) · up) is a swiglu; linear biases are fused."""
+    result = import_workload("torch_models:transformer_block", input_shape="1,16,32")
+    got = [(layer["kind"], layer["name"]) for layer in result.workload["layers"]]
+    assert got == [("layernorm", "ln_1"), ("linear", "attn.qkv"), ("attention", "attn.matmul_1"),
+                   ("linear", "attn.proj"), ("add", "add"), ("layernorm", "ln_2"),
+                   ("linear", "mlp.gate"), ("linear", "mlp.up"), ("swiglu", "mlp.mul"),
+                   ("linear", "mlp.down"), ("add", "add_1")]
+    attn = result.workload["layers"][2]
+    assert (attn["tokens"], attn["heads"], attn["head_dim"], attn["causal"]) == (16, 4, 8, False)
+    swiglu = result.workload["layers"][8]
+    assert (swiglu["input"], swiglu["input_b"]) == ("mlp.gate", "mlp.up")
+
+
 def test_meta_device_materialises_no_weights():
     """2 × 2.5 G parameters import without allocating them."""
     result = import_workload("torch_models:huge_mlp", input_shape="1,50000")

@@ -3,7 +3,7 @@ import torch
 from torch import nn
 
 
-class Block(nn.Module):
+class BasicBlock(nn.Module):
     """A residual basic block (torchvision's BasicBlock without downsampling)."""
 
     def __init__(self, c):
@@ -20,7 +20,7 @@ class Block(nn.Module):
 
 def small_resnet():
     return nn.Sequential(nn.Conv2d(3, 16, 3, stride=2, padding=1), nn.BatchNorm2d(16), nn.ReLU(),
-                         nn.MaxPool2d(2), Block(16), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+                         nn.MaxPool2d(2), BasicBlock(16), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
                          nn.Linear(16, 10))
 
 
@@ -31,3 +31,48 @@ def huge_mlp():
 
 def not_a_module():
     return 42
+
+
+class Attention(nn.Module):
+    """Multi-head self-attention written out (fused QKV, scores, softmax, context)."""
+
+    def __init__(self, d=32, heads=4):
+        super().__init__()
+        self.heads = heads
+        self.qkv = nn.Linear(d, 3 * d)
+        self.proj = nn.Linear(d, d)
+
+    def forward(self, x):
+        b, t, d = x.shape
+        q, k, v = self.qkv(x).split(d, dim=-1)
+        q, k, v = (y.view(b, t, self.heads, d // self.heads).transpose(1, 2) for y in (q, k, v))
+        a = torch.softmax(q @ k.transpose(-2, -1), dim=-1)
+        return self.proj((a @ v).transpose(1, 2).reshape(b, t, d))
+
+
+class GatedMLP(nn.Module):
+    """Llama's MLP: down(silu(gate(x)) * up(x))."""
+
+    def __init__(self, d=32, ffn=64):
+        super().__init__()
+        self.gate, self.up, self.down = nn.Linear(d, ffn), nn.Linear(d, ffn), nn.Linear(ffn, d)
+
+    def forward(self, x):
+        return self.down(nn.functional.silu(self.gate(x)) * self.up(x))
+
+
+class TransformerBlock(nn.Module):
+    """A pre-LN block with Llama's gated MLP."""
+
+    def __init__(self, d=32):
+        super().__init__()
+        self.ln_1, self.attn = nn.LayerNorm(d), Attention(d)
+        self.ln_2, self.mlp = nn.LayerNorm(d), GatedMLP(d)
+
+    def forward(self, x):
+        x = x + self.attn(self.ln_1(x))
+        return x + self.mlp(self.ln_2(x))
+
+
+def transformer_block():
+    return TransformerBlock()

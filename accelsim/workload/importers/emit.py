@@ -49,6 +49,17 @@ class LayerList:
         self._names.add(unique)
         return unique
 
+    def take_unread(self, name: str) -> dict | None:
+        """Remove and return the layer ``name`` if no later layer reads it (by name or as the
+        default previous layer); otherwise leave it and return None."""
+        index = next(i for i, layer in enumerate(self.layers) if layer["name"] == name)
+        later = self.layers[index + 1:]
+        if later and "input" not in later[0] or any(
+                name in (layer.get("input"), layer.get("input_b")) for layer in later):
+            return None
+        self._names.discard(name)
+        return self.layers.pop(index)
+
     def unique_name(self, name: str) -> str:
         base = name or "layer"
         candidate, n = base, 1

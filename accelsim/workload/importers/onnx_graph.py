@@ -29,13 +29,9 @@ from pathlib import Path
 
 from accelsim.core.errors import ConfigError
 from accelsim.workload.importers.emit import Imported, LayerList, file_sha256
-from accelsim.workload.importers.onnx_ops import (
-    EPILOGUE,
-    OPS,
-    SHAPE_ONLY,
-    TYPE_ONLY,
-    Unsupported,
-)
+from accelsim.workload.importers import onnx_attention as attention
+from accelsim.workload.importers.onnx_nodes import EPILOGUE, SHAPE_ONLY, TYPE_ONLY, Unsupported
+from accelsim.workload.importers.onnx_ops import OPS
 from accelsim.workload.layers import INPUT
 
 
@@ -156,8 +152,10 @@ class Walk:
         self.graph = graph
         self.layers = LayerList()
         self.source_of = {i.name: INPUT for i in graph.data_inputs}
-        self.kind_of: dict[str, str] = {}       # tensor -> the op that last touched it
+        self.scores: dict[str, attention.Scores] = {}  # tensor -> held attention scores
+        self.score_list: list[attention.Scores] = []
         self.sigmoid_of: dict[str, str] = {}    # tensor -> the tensor it is the sigmoid of
+        self.silu_gate: dict[str, str] = {}     # silu layer -> the layer it reads (its gate)
         self.fused: Counter = Counter()
         self.absorbed: Counter = Counter()
 
@@ -166,8 +164,8 @@ class Walk:
         try:
             return self.source_of[tensor]
         except KeyError:
-            raise Unsupported(f"reads {tensor!r}, a secondary output accelsim does not "
-                              "model") from None
+            raise Unsupported(f"reads {tensor!r}, which no accelsim layer produces (a "
+                              "secondary output, or attention scores outside attention)") from None
 
     def emit(self, node, kind: str, fields: dict, input: str, input_b: str | None = None) -> str:
         name = self.layers.add(kind, node_label(node), fields, input, input_b)
@@ -197,6 +195,8 @@ def import_model(model, source: str, sha256: str, batch: int | None = None) -> I
             graph.const.update(node.output)
             continue
         try:
+            if len(acts) == 1 and attention.carry(walk, node, acts[0]):
+                continue
             if node.op_type in SHAPE_ONLY:
                 walk.alias(node, acts[0])
                 walk.absorbed[node.op_type] += 1
@@ -214,6 +214,9 @@ def import_model(model, source: str, sha256: str, batch: int | None = None) -> I
             unsupported[label].append(node_label(node))
             for out in node.output:  # keep walking so that every problem is reported at once
                 walk.source_of[out] = walk.source_of.get(acts[0], INPUT)
+    for name in attention.unfinished(walk):
+        unsupported["MatMul (Q·Kᵀ of one projection without a softmax and context GEMM)"].append(
+            name)
     if unsupported:
         listed = "; ".join(f"{op} ×{len(names)}: {', '.join(names)}"
                            for op, names in sorted(unsupported.items()))

@@ -14,39 +14,25 @@ MaxPool, AveragePool, Global*Pool       pool (max / avg; a global pool has a H×
 ReduceMean/Max over H×W                 a reduction over exactly the H×W plane is one too)
 Gemm, MatMul with a constant operand    linear (``tokens`` = rows per sample)
 MatMul of two activations               gemm, ``has_weights: false`` (attention's Q·Kᵀ, A·V)
+Q·Kᵀ → Softmax → ·V of one projection   attention (:mod:`.onnx_attention`)
 Add / Sub of two activations            add (residual)
 Mul of ``x`` and ``Sigmoid(x)``         silu
+Mul of ``silu(gate)`` and ``up``        swiglu (when nothing else reads the silu)
 Gather from a constant table            embedding
 Gelu, Softmax, LayerNormalization,      gelu, softmax, layernorm, dropout
 Dropout                                 (``features`` = the last axis, or the channels)
 ======================================  ===================================================
 
 ``EPILOGUE`` operators are fused into the layer that produced their input and ``SHAPE_ONLY``
-operators are absorbed (see :mod:`.onnx_graph`).
+operators are absorbed (:mod:`.onnx_nodes`, :mod:`.onnx_graph`).
 """
 from __future__ import annotations
 
 import math
 
 from accelsim.core.errors import ConfigError
-
-#: element-wise work applied as the producing layer writes its output (one activation input)
-EPILOGUE = frozenset({"BatchNormalization", "Relu", "Clip", "LeakyRelu", "Sigmoid",
-                      "Add", "Sub", "Mul", "Div"})
-#: operators that only view, move or re-type elements
-SHAPE_ONLY = frozenset({"Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Identity",
-                        "Cast", "CastLike", "Expand", "Slice", "Split"})
-#: inputs that give only a type, not a value (by position): they never make a node an activation
-TYPE_ONLY = {"CastLike": (1,)}
-
-
-class Unsupported(Exception):
-    """This node (or this variant of its operator) has no accelsim layer."""
-
-    def __init__(self, reason: str | None):
-        self.reason = reason
-        super().__init__(reason or "unsupported")
-
+from accelsim.workload.importers import onnx_attention as attention
+from accelsim.workload.importers.onnx_nodes import Unsupported
 
 OPS = {}
 
@@ -186,11 +172,16 @@ def matmul(walk, node, acts):
         return
     if acts != [a_in, b_in] and acts != [a_in] * 2:
         raise Unsupported("constant operand A")
+    if attention.finish(walk, node, a_in, b_in):  # P·V closing an attention pattern
+        return
     sa, sb = g.per_sample(a_in, node.name), g.per_sample(b_in, node.name)
     if len(sa) < 2 or sa[:-2] != sb[:-2]:
         raise Unsupported("broadcast of two activations")
     m, k = sa[-2:]
     n = sb[-1]
+    if walk.src(a_in) == walk.src(b_in):  # Q·Kᵀ of one fused projection
+        attention.start(walk, node, a_in, b_in, math.prod(sa[:-2]), m, k, n)
+        return
     walk.emit(node, "gemm", {"has_weights": False, "count": math.prod(sa[:-2]), "m": m, "k": k,
                              "n": n}, walk.src(a_in), walk.src(b_in))
 
@@ -220,8 +211,18 @@ def mul(walk, node, acts):
     for x, s in ((a_in, b_in), (b_in, a_in)):
         if walk.sigmoid_of.get(s) == x:  # x · sigmoid(x): SiLU (swish)
             walk.fused["Sigmoid"] -= 1  # the sigmoid is part of the silu layer
-            walk.emit(node, "silu", _vector_fields(walk, node, x), walk.src(x))
+            name = walk.emit(node, "silu", _vector_fields(walk, node, x), walk.src(x))
+            walk.silu_gate[name] = walk.src(x)
             return
+    g = walk.graph
+    for gated, up in ((a_in, b_in), (b_in, a_in)):  # silu(gate) · up: SwiGLU, if only it reads
+        name = walk.src(gated)                     # the silu
+        if name in walk.silu_gate and g.shape(gated, node.name) == g.shape(up, node.name):
+            silu = walk.layers.take_unread(name)
+            if silu is not None:
+                fields = {"features": silu["features"], "tokens": silu["tokens"]}
+                walk.emit(node, "swiglu", fields, walk.silu_gate.pop(name), walk.src(up))
+                return
     raise Unsupported("of two activations")
 
 
