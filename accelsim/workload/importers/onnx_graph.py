@@ -28,9 +28,14 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from accelsim.core.errors import ConfigError
-from accelsim.workload.importers.emit import Imported, LayerList, file_sha256
 from accelsim.workload.importers import onnx_attention as attention
-from accelsim.workload.importers.onnx_nodes import EPILOGUE, SHAPE_ONLY, TYPE_ONLY, Unsupported
+from accelsim.workload.importers.emit import Imported, LayerList, file_sha256
+from accelsim.workload.importers.onnx_nodes import (
+    EPILOGUE,
+    SHAPE_ONLY,
+    TYPE_ONLY,
+    Unsupported,
+)
 from accelsim.workload.importers.onnx_ops import OPS
 from accelsim.workload.layers import INPUT
 
