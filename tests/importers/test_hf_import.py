@@ -192,7 +192,7 @@ def test_imported_and_hand_written_gpt2_give_identical_layers_csv(tmp_path, caps
 
 
 @pytest.mark.parametrize("name, config, options", [
-    ("gpt2", "gpt2", []), ("bert_base", "bert-base", []),
+    ("gpt2", "gpt2", ["--seq", "1024"]), ("bert_base", "bert-base", ["--seq", "512"]),
     ("llama2_7b", "llama-2-7b", ["--seq", "2048", "--batch", "1"])])
 def test_shipped_transformer_workloads_are_the_importer_output(tmp_path, monkeypatch, name,
                                                                 config, options):
