@@ -151,6 +151,9 @@ def test_hf_options_only_with_hf(capsys, tmp_path):
     err = cli_fails(capsys, "import", "--hf", HF / "gpt2" / "config.json", "--input-shape", "1,3",
                 "-o", tmp_path / "wl.yaml")
     assert "--input-shape does not apply" in err
+    err = cli_fails(capsys, "import", "m.onnx", "--hf", "gpt2", "-o", tmp_path / "wl.yaml")
+    assert "give exactly one model source" in err
+    assert list(tmp_path.iterdir()) == []
 
 
 def wired(layer_list: list[dict]) -> list[dict]:
