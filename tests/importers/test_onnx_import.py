@@ -202,6 +202,17 @@ def test_scores_without_softmax_are_reported():
         str(info.value)
 
 
+def test_gather_from_a_table_is_an_embedding():
+    net = onnxkit.Net("lm", [8])
+    net.inputs = [helper.make_tensor_value_info("input", TensorProto.INT64, ["N", 8])]
+    x = net.node("Gather", [net.weight("wte", [100, 16]), "input"], "wte")
+    net.node("MatMul", [x, net.weight("w", [16, 4])], "head")
+    layers = imported(net.model())["layers"]
+    assert layers == [{"kind": "embedding", "name": "wte", "vocab": 100, "dim": 16, "tokens": 8},
+                      {"kind": "linear", "name": "head", "in_features": 16, "out_features": 4,
+                       "tokens": 8}]
+
+
 def test_x_times_sigmoid_x_is_silu():
     net = onnxkit.Net("swish", [8, 4, 4])
     x = net.conv("input", "c", 8, 8, 1)
