@@ -242,8 +242,7 @@ class Simulator:
             for step in steps:
                 yield in_slots.get(1)
                 if step.dram_read_bytes:
-                    row.dram_activations += dram.activations(step.dram_read_bytes)
-                    t = dram.transfer(step.dram_read_bytes)
+                    t = row.add_dram(dram.transfer(step.dram_read_bytes))
                     for obs in self.observers:
                         obs.on_transfer(row, "read", int(env.now), int(t), step.dram_read_bytes)
                     if t > env.now:
@@ -255,8 +254,7 @@ class Simulator:
                 step = yield out_q.get()
                 if step is None:
                     return
-                row.dram_activations += dram.activations(step.dram_write_bytes)
-                t = dram.transfer(step.dram_write_bytes)
+                t = row.add_dram(dram.transfer(step.dram_write_bytes, write=True))
                 for obs in self.observers:
                     obs.on_transfer(row, "write", int(env.now), int(t), step.dram_write_bytes)
                 if t > env.now:

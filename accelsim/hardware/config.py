@@ -12,12 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cached_property
+from typing import Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     NonNegativeFloat,
+    NonNegativeInt,
     PositiveFloat,
     PositiveInt,
     model_validator,
@@ -27,7 +29,7 @@ from accelsim.core.formats import TENSOR_KINDS
 from accelsim.hardware.compute.config import SystolicArray, VectorUnit
 from accelsim.hardware.crossbar.config import CrossbarConfig
 from accelsim.hardware.memory.buffer_config import ROLES, Buffer
-from accelsim.hardware.memory.dram_presets import DRAM_PRESETS, DramPreset
+from accelsim.hardware.memory.dram_presets import DRAM_PRESETS, MAPPING_FIELDS, DramPreset
 
 #: (tensor kind, operand role) pairs that a training step uses; every one must map to a buffer.
 ACCESS_PAIRS = (
@@ -43,14 +45,43 @@ class _Strict(BaseModel):
 
 class Dram(_Strict):
     """DRAM: a named preset (``ddr4_3200``, ``lpddr4_2400``, ``hbm2``) with field overrides, or
-    ``ideal`` (unbounded bandwidth, zero latency)."""
+    ``ideal`` (unbounded bandwidth, zero latency). The fields are those of
+    :class:`~accelsim.hardware.memory.dram_presets.DramPreset` (docs/dram.md)."""
     preset: str = "ddr4_3200"
     channels: PositiveInt | None = None
+    ranks: PositiveInt | None = None
+    bankgroups: PositiveInt | None = None
+    banks_per_group: PositiveInt | None = None
+    row_bytes: PositiveInt | None = None
+    burst_bytes: PositiveInt | None = None
+    mapping: str | None = Field(default=None, description=(
+        "DRAMSim3 address mapping: the six fields ch ra bg ba ro co, most significant first"))
+    tck_ns: PositiveFloat | None = None
+    burst_ck: PositiveInt | None = None
+    cl_ck: NonNegativeInt | None = None
+    cwl_ck: NonNegativeInt | None = None
+    trcd_ck: NonNegativeInt | None = None
+    tccd_s_ck: NonNegativeInt | None = None
+    tccd_l_ck: NonNegativeInt | None = None
+    twtr_s_ck: NonNegativeInt | None = None
+    twtr_l_ck: NonNegativeInt | None = None
+    trtrs_ck: NonNegativeInt | None = None
+    trfc_ck: NonNegativeInt | None = None
+    trefi_ck: PositiveInt | None = None
+    queue_requests: PositiveInt | None = None
+    bank_queue_requests: PositiveInt | None = None
+    rw_queue: Literal["unified", "split"] | None = None
     bandwidth_gb_per_s_per_channel: PositiveFloat | None = None
     latency_ns: NonNegativeFloat | None = None
-    row_bytes: PositiveInt | None = None
-    banks_per_channel: PositiveInt | None = None
-    t_rc_ns: NonNegativeFloat | None = None
+
+    @model_validator(mode="after")
+    def _check_mapping(self):
+        m = self.mapping
+        if m is not None and sorted(m[i:i + 2] for i in range(0, len(m), 2)) != \
+                sorted(MAPPING_FIELDS):
+            raise ValueError(f"mapping {m!r} must name each of ch ra bg ba ro co once "
+                             "(most significant first, e.g. 'rochrababgco')")
+        return self
 
     @property
     def ideal(self) -> bool:
