@@ -35,6 +35,7 @@ from pathlib import Path
 
 from accelsim.core.errors import ConfigError
 from accelsim.core.yamlfile import read_text
+from accelsim.hardware.compute.dataflows import DATAFLOWS
 from accelsim.hardware.config import Buffer, Dram, HardwareConfig, SystolicArray
 
 #: keys accelsim understands, per section (lower case, as configparser stores them); the value says
@@ -228,10 +229,11 @@ def load_scalesim_cfg(path: str | Path) -> HardwareConfig:
                             cfg.required(section, "arrayheight", fix="give the array rows, e.g. 32"))
     cols = cfg.positive_int(section, "arraywidth",
                             cfg.required(section, "arraywidth", fix="give the array columns, e.g. 32"))
-    dataflow = cfg.required(section, "dataflow", fix="use os, ws or is").lower()
-    if dataflow not in ("os", "ws", "is"):
+    flows = ", ".join(DATAFLOWS.names())
+    dataflow = cfg.required(section, "dataflow", fix=f"use one of {flows}").lower()
+    if dataflow not in DATAFLOWS:
         raise ConfigError(f"unknown dataflow {dataflow!r}", source=cfg.source,
-                          field=f"[{section}] Dataflow", fix="use os, ws or is")
+                          field=f"[{section}] Dataflow", fix=f"use one of {flows}")
     buffers = [Buffer(name=operand, capacity_bytes=_sram_kb(cfg, operand) * 1024, word_bytes=1,
                       banks=1, ports_per_bank=1, double_buffered=True, resident_fraction=0.0,
                       technology=BUFFER_TECHNOLOGY, holds=[operand])
