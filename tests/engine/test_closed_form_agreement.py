@@ -22,7 +22,9 @@ SUITE_CASES = [(Path(c).stem, Path(w).stem) for c in SUITE["configs"] for w in S
 SHIPPED = [(c.stem, w.stem) for c in sorted((ROOT / "hw_configs").glob("*.yaml"))
            for w in sorted((ROOT / "workloads").glob("*.yaml"))]
 #: shipped pairs that take over 5 CPU-s per mode on a 2-core machine
-TOO_SLOW = {("tiny8_ws", w) for w in ("bert_base_encoder", "mobilenetv2", "resnet18", "resnet50")}
+TOO_SLOW = {("tiny8_ws", w) for w in ("bert_base", "bert_base_encoder", "gpt2", "mobilenetv2",
+                                      "resnet18", "resnet50")} | \
+    {(c, "llama2_7b") for c, _ in SHIPPED}
 
 
 def both_modes(config: str, workload: str, batch: int):
