@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 
+from accelsim.core.phases import PHASE_SETS
+
 
 def register(sub) -> None:
     p = sub.add_parser("run", help="simulate one training step",
@@ -12,7 +14,7 @@ def register(sub) -> None:
     p.add_argument("workload", help="workload: .yaml layer list, SCALE-Sim topology .csv, "
                                     "or a graph .json written by 'accelsim graph'")
     p.add_argument("-o", "--out", default="out", help="result directory (default: out)")
-    p.add_argument("--phases", choices=("training", "forward"), default="training",
+    p.add_argument("--phases", choices=tuple(PHASE_SETS), default="training",
                    help="simulate the whole training step (default) or only the forward pass")
     p.add_argument("--batch", type=_positive, default=None, help="override the batch size")
     p.add_argument("--seed", type=int, default=0, help="seed recorded with the results")
@@ -55,7 +57,7 @@ def run(args) -> int:
     if observers:
         from pathlib import Path
 
-        from accelsim.results.writer import output_errors
+        from accelsim.results.rundir import output_errors
         if args.trace:
             with output_errors(Path(args.out)):
                 observers[0].write(args.out)
@@ -88,9 +90,19 @@ def _accuracy(args, run) -> dict:
             print(f"accuracy model: {note}; training the digits MLP with this run's bit error "
                   "rates instead")
     result = evaluate_error_profile(profile, network=network, epochs=args.epochs, seed=args.seed)
+    scaling = result["network"]["scaling"]
+    if scaling["channel_divisor"] > 1 or scaling["workload_batch"] != scaling["trained_batch"]:
+        print(f"accuracy model: {result['network']['name']} scaled to the data set: channels / "
+              f"{scaling['channel_divisor']}, input {_shape(scaling['workload_input'])} -> "
+              f"{_shape(scaling['trained_input'])}, batch {scaling['workload_batch']} -> "
+              f"{scaling['trained_batch']}")
     acc, ideal = result["test_accuracy"][-1], result["ideal_test_accuracy"][-1]
     print(f"accuracy model ({network}, {args.epochs} epochs, seed {args.seed}): "
           f"{100 * acc:.1f}% with this run's errors vs {100 * ideal:.1f}% ideal")
     if note:
         result["note"] = note
     return result
+
+
+def _shape(dims) -> str:
+    return "x".join(map(str, dims))

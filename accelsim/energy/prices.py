@@ -8,14 +8,15 @@ every table entry it uses is recorded (``used``) so the run's summary can cite i
 Rules (docs/energy.md gives the derivations):
 
 - MAC of format f at node n = (multiply_f + accumulate-add) at 45 nm × node factor(n); the
-  accumulator is int32 for int8 and fp32 for bf16, fp16 and fp32 (memory_energy.md §5.1).
+  accumulator is int32 for int8 and fp32 for bf16, fp16 and fp32 ([P-Hor], docs/design.md §7).
 - PE pipeline registers per MAC: (2 × operand bits + accumulator bits) × register energy per bit
   (Aladdin, 40 nm) × factor(n)/factor(40).
 - Vector op = one fp32 fused multiply-add lane operation = fp32 multiply + fp32 add × factor(n).
 - Scratchpad word = the technology's per-``access_bits`` energy × word bits / access_bits;
   leakage = leakage_mw × capacity / reference capacity.
 - DRAM: bits × (core read or write pJ/bit) and bits × I/O pJ/bit; activations × ACT+PRE energy;
-  background power per channel × channels.
+  refreshes × refresh energy; active-standby rank-ns × (active − precharge standby) mW; static
+  background = precharge standby per rank × ranks × channels.
 - Crossbar: ADC per conversion by (bits, node); DAC and shift-add scaled from 32 nm; cell read
   and write pulse per event (device physics, not node-scaled); digital accumulation = int32 add.
 """
@@ -24,6 +25,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accelsim.core.errors import ConfigError
+from accelsim.energy.components import (
+    DRAM_BACKGROUND,
+    LEAKAGE,
+    action_component,
+    dynamic_names,
+)
 from accelsim.energy.table import EnergyTable, Entry
 
 #: format → (multiply entry, accumulate-add entry, operand bits, accumulator bits)
@@ -33,19 +40,20 @@ MAC_COMPOSITION = {
     "fp16": ("fp16_multiply", "fp32_add", 16, 32),
     "fp32": ("fp32_multiply", "fp32_add", 32, 32),
 }
-#: static-power component kinds, as shown in the summary's energy_pj
-LEAKAGE, DRAM_BACKGROUND = "leakage", "dram_background"
-CROSSBAR_COLUMNS = {
-    "adc_conversions": "crossbar_adc", "dac_drives": "crossbar_dac",
-    "cell_reads": "crossbar_cell_read", "write_pulses": "crossbar_write_pulse",
-    "shift_adds": "crossbar_shift_add", "digital_accumulations": "crossbar_digital_accumulation",
-}
+#: crossbar action → the component it charges (declared in accelsim.energy.components)
+CROSSBAR_COLUMNS = action_component("crossbar")
 
 
 @dataclass(frozen=True)
 class Charge:
     component: str
     pj_per_count: float
+
+
+def protected_kinds(config: dict) -> list[str]:
+    """Tensor kinds whose stored words carry ECC check bits in a resolved hardware config."""
+    return sorted(k for k, p in (config.get("protection") or {}).items()
+                  if p.get("protect", "none") != "none")
 
 
 class PriceList:
@@ -72,14 +80,8 @@ class PriceList:
 
     # -- components -------------------------------------------------------------------------
     def dynamic_components(self, with_crossbar: bool) -> list[str]:
-        names = ["mac", "pe_register", "vector"]
-        for b in self.buffers:
-            names += [f"buffer_{b}_read", f"buffer_{b}_write"]
-        if self.dram is not None:
-            names += ["dram_read", "dram_write", "dram_io", "dram_activation"]
-        if with_crossbar:
-            names += list(CROSSBAR_COLUMNS.values())
-        return names
+        return dynamic_names(self.buffers, dram=self.dram is not None, crossbar=with_crossbar,
+                             protection=bool(protected_kinds(self.config)))
 
     def static_power_mw(self) -> dict[str, tuple[str, float]]:
         """component → (kind, power in mW) for every powered component."""
@@ -89,8 +91,9 @@ class PriceList:
             ref = buf["resolved_technology"]["reference_capacity_bytes"]
             out[f"buffer_{name}_leakage"] = (LEAKAGE, leak * buf["capacity_bytes"] / ref)
         if self.dram is not None:
-            per_channel = self._dram("background_mw_per_channel", "DRAM background power")
-            out["dram_background"] = (DRAM_BACKGROUND, per_channel * self.dram["channels"])
+            per_rank = self._dram("precharge_standby_mw_per_rank", "DRAM background power")
+            ranks = self.dram["ranks"] * self.dram["channels"]
+            out["dram_background"] = (DRAM_BACKGROUND, per_rank * ranks)
         return out
 
     # -- per-action charges ------------------------------------------------------------------
@@ -126,11 +129,12 @@ class PriceList:
             raise ConfigError(f"counts name buffer {buf_name!r}, which the hardware config does "
                               "not have", source=self.source, field=where,
                               fix="valid buffers: " + ", ".join(self.buffers))
-        field = "read_energy_pj" if action == "read_words" else "write_energy_pj"
+        kind = "read" if action in ("read_words", "ecc_read_bits") else "write"
         tech = buf["resolved_technology"]
-        per_word = self.buffer_value(buf_name, field) * buf["word_bytes"] * 8 / tech["access_bits"]
-        kind = "read" if action == "read_words" else "write"
-        return Charge(f"buffer_{buf_name}_{kind}", per_word)
+        energy = self.buffer_value(buf_name, f"{kind}_energy_pj")
+        if action.startswith("ecc_"):  # side-band check bits: the buffer's energy per bit
+            return Charge(f"buffer_{buf_name}_ecc", energy / tech["access_bits"])
+        return Charge(f"buffer_{buf_name}_{kind}", energy * buf["word_bytes"] * 8 / tech["access_bits"])
 
     def buffer_value(self, buf_name: str, field: str) -> float:
         """A resolved-technology number of a buffer, or the table's per-buffer replacement."""
@@ -150,6 +154,12 @@ class PriceList:
         if action == "activations":
             return [Charge("dram_activation",
                            self._dram("activation_nj", "DRAM row activations") * 1000.0)]
+        if action == "refreshes":
+            return [Charge("dram_refresh", self._dram("refresh_nj", "DRAM refreshes") * 1000.0)]
+        if action == "active_rank_ns":
+            active = self._dram("active_standby_mw_per_rank", "DRAM active standby")
+            idle = self._dram("precharge_standby_mw_per_rank", "DRAM active standby")
+            return [Charge("dram_active_standby", active - idle)]
         kind = "read" if action == "read_bytes" else "write"
         core = self._dram(f"{kind}_pj_per_bit", f"DRAM {kind}s")
         io = self._dram("io_pj_per_bit", f"DRAM {kind}s")

@@ -20,8 +20,9 @@ import math
 
 from accelsim.core.errors import ConfigError
 from accelsim.energy.area import area_breakdown
+from accelsim.energy.components import DRAM_BACKGROUND, LEAKAGE
 from accelsim.energy.counts import parse_counts
-from accelsim.energy.prices import DRAM_BACKGROUND, LEAKAGE, PriceList
+from accelsim.energy.prices import PriceList
 from accelsim.energy.table import EnergyTable
 
 #: keys of the price result that go into summary.json (everything except the rows)
@@ -69,7 +70,7 @@ def price(counts: dict, resolved_config: dict, table: EnergyTable | None = None,
     by_component.update({c: mw * makespan_ns for c, (_, mw) in static.items()})
     leakage = [by_component[c] for c, (k, _) in static.items() if k == LEAKAGE]
     background = [by_component[c] for c, (k, _) in static.items() if k == DRAM_BACKGROUND]
-    area = area_breakdown(prices)
+    area = area_breakdown(prices, parsed.formats)
     return {
         "rows": rows,
         "energy_pj": {

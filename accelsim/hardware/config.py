@@ -12,22 +12,25 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import cached_property
+from typing import Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     NonNegativeFloat,
+    NonNegativeInt,
     PositiveFloat,
     PositiveInt,
     model_validator,
 )
 
-from accelsim.core.formats import TENSOR_KINDS
+from accelsim.core.formats import TENSOR_KINDS, TensorKind
 from accelsim.hardware.compute.config import SystolicArray, VectorUnit
 from accelsim.hardware.crossbar.config import CrossbarConfig
 from accelsim.hardware.memory.buffer_config import ROLES, Buffer
-from accelsim.hardware.memory.dram_presets import DRAM_PRESETS, DramPreset
+from accelsim.hardware.memory.dram_presets import DRAM_PRESETS, IDEAL, MAPPING_FIELDS, DramPreset
+from accelsim.hardware.memory.protection import TensorProtection
 
 #: (tensor kind, operand role) pairs that a training step uses; every one must map to a buffer.
 ACCESS_PAIRS = (
@@ -43,23 +46,52 @@ class _Strict(BaseModel):
 
 class Dram(_Strict):
     """DRAM: a named preset (``ddr4_3200``, ``lpddr4_2400``, ``hbm2``) with field overrides, or
-    ``ideal`` (unbounded bandwidth, zero latency)."""
+    ``ideal`` (unbounded bandwidth, zero latency). The fields are those of
+    :class:`~accelsim.hardware.memory.dram_presets.DramPreset` (docs/dram.md)."""
     preset: str = "ddr4_3200"
     channels: PositiveInt | None = None
+    ranks: PositiveInt | None = None
+    bankgroups: PositiveInt | None = None
+    banks_per_group: PositiveInt | None = None
+    row_bytes: PositiveInt | None = None
+    burst_bytes: PositiveInt | None = None
+    mapping: str | None = Field(default=None, description=(
+        "DRAMSim3 address mapping: the six fields ch ra bg ba ro co, most significant first"))
+    tck_ns: PositiveFloat | None = None
+    burst_ck: PositiveInt | None = None
+    cl_ck: NonNegativeInt | None = None
+    cwl_ck: NonNegativeInt | None = None
+    trcd_ck: NonNegativeInt | None = None
+    tccd_s_ck: NonNegativeInt | None = None
+    tccd_l_ck: NonNegativeInt | None = None
+    twtr_s_ck: NonNegativeInt | None = None
+    twtr_l_ck: NonNegativeInt | None = None
+    trtrs_ck: NonNegativeInt | None = None
+    trfc_ck: NonNegativeInt | None = None
+    trefi_ck: PositiveInt | None = None
+    queue_requests: PositiveInt | None = None
+    bank_queue_requests: PositiveInt | None = None
+    rw_queue: Literal["unified", "split"] | None = None
     bandwidth_gb_per_s_per_channel: PositiveFloat | None = None
     latency_ns: NonNegativeFloat | None = None
-    row_bytes: PositiveInt | None = None
-    banks_per_channel: PositiveInt | None = None
-    t_rc_ns: NonNegativeFloat | None = None
+
+    @model_validator(mode="after")
+    def _check_mapping(self):
+        m = self.mapping
+        if m is not None and sorted(m[i:i + 2] for i in range(0, len(m), 2)) != \
+                sorted(MAPPING_FIELDS):
+            raise ValueError(f"mapping {m!r} must name each of ch ra bg ba ro co once "
+                             "(most significant first, e.g. 'rochrababgco')")
+        return self
 
     @property
     def ideal(self) -> bool:
-        return self.preset == "ideal"
+        return self.preset == IDEAL
 
     def resolved(self, source: str | None = None) -> DramPreset | None:
-        if self.ideal:
-            return None
         base = DRAM_PRESETS.get(self.preset, source=source, field="dram.preset")
+        if base is None:  # ideal
+            return None
         changes = {k: v for k, v in self.model_dump(exclude={"preset"}).items() if v is not None}
         return DramPreset(**{**base.__dict__, **changes})
 
@@ -77,6 +109,9 @@ class HardwareConfig(_Strict):
         default=False, description="no bank conflicts: every buffer serves any access pattern")
     crossbar: CrossbarConfig | None = Field(
         default=None, description="analog ReRAM crossbar tiles and the layers mapped to them")
+    protection: dict[TensorKind, TensorProtection] = Field(
+        default_factory=dict,
+        description="memory-error protection per tensor kind (protect, saturate); absent: none")
 
     @model_validator(mode="after")
     def _check(self):
@@ -115,6 +150,8 @@ class HardwareConfig(_Strict):
     def resolved_dict(self) -> dict:
         """The fully resolved config: every preset expanded into its numbers."""
         data = self.model_dump(mode="json")
+        if not self.protection:  # unprotected configs resolve (and hash) as before protection
+            del data["protection"]
         for buf, out in zip(self.scratchpad, data["scratchpad"]):
             out["resolved_technology"] = {k: v for k, v in buf.resolved_technology().__dict__.items()}
         dram = self.dram.resolved()

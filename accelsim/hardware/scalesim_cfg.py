@@ -18,7 +18,7 @@ separate key and value. The mapping (see docs/scalesim.md):
   ``Bandwidth`` words/cycle × 1 B × 1 GHz, latency 1 ns, no row-cycle limit. SCALE-Sim's own USER
   stalls will differ: it feeds IFMAP and filter through separate ports at the ``[layout]`` bank
   bandwidths, refills in half-buffer prefetch steps, and counts positive stall offsets twice
-  (reference/notes/scalesim.md §1.6).
+  (docs/scalesim.md).
 
 What accelsim does not model is rejected rather than ignored: sparsity support, custom
 layouts (bank-conflict layouts) and Ramulator traces. Keys SCALE-Sim needs only for its own address
@@ -35,6 +35,7 @@ from pathlib import Path
 
 from accelsim.core.errors import ConfigError
 from accelsim.core.yamlfile import read_text
+from accelsim.hardware.compute.dataflows import DATAFLOWS
 from accelsim.hardware.config import Buffer, Dram, HardwareConfig, SystolicArray
 
 #: keys accelsim understands, per section (lower case, as configparser stores them); the value says
@@ -215,7 +216,7 @@ def _dram(cfg: _Cfg) -> Dram:
     words_per_cycle = cfg.positive_int(section, "bandwidth", first)
     return Dram(preset="ddr4_3200", channels=1,
                 bandwidth_gb_per_s_per_channel=float(words_per_cycle) * 1.0 * CLOCK_GHZ,
-                latency_ns=1.0, t_rc_ns=0.0)
+                latency_ns=1.0)
 
 
 def load_scalesim_cfg(path: str | Path) -> HardwareConfig:
@@ -228,10 +229,11 @@ def load_scalesim_cfg(path: str | Path) -> HardwareConfig:
                             cfg.required(section, "arrayheight", fix="give the array rows, e.g. 32"))
     cols = cfg.positive_int(section, "arraywidth",
                             cfg.required(section, "arraywidth", fix="give the array columns, e.g. 32"))
-    dataflow = cfg.required(section, "dataflow", fix="use os, ws or is").lower()
-    if dataflow not in ("os", "ws", "is"):
+    flows = ", ".join(DATAFLOWS.names())
+    dataflow = cfg.required(section, "dataflow", fix=f"use one of {flows}").lower()
+    if dataflow not in DATAFLOWS:
         raise ConfigError(f"unknown dataflow {dataflow!r}", source=cfg.source,
-                          field=f"[{section}] Dataflow", fix="use os, ws or is")
+                          field=f"[{section}] Dataflow", fix=f"use one of {flows}")
     buffers = [Buffer(name=operand, capacity_bytes=_sram_kb(cfg, operand) * 1024, word_bytes=1,
                       banks=1, ports_per_bank=1, double_buffered=True, resident_fraction=0.0,
                       technology=BUFFER_TECHNOLOGY, holds=[operand])

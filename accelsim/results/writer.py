@@ -1,32 +1,32 @@
-"""Result directories: ``summary.json``, ``layers.csv`` and ``counts.json`` (DESIGN.md §10).
+"""Assemble a run's ``summary.json``, ``layers.csv`` and ``counts.json`` from a simulated step.
 
-Every column and key is documented in ``docs/outputs.md``. Files are written deterministically:
+Every column and key is documented in ``docs/outputs.md`` (a test checks both ways). The files
+are written by :mod:`accelsim.results.rundir` (atomically, one format), deterministically:
 the same inputs and seed give byte-identical ``layers.csv`` and ``counts.json``; ``summary.json``
 differs only in ``run_info`` (wall time).
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
-from contextlib import contextmanager
 from pathlib import Path
 
 from accelsim import __version__
-from accelsim.core.errors import ConfigError
+from accelsim.core.formats import TENSOR_KINDS
+from accelsim.core.phases import PHASES
 from accelsim.energy.pricing import price, summary_section
 from accelsim.engine.run import Run
 from accelsim.hardware.error_profile import build_error_profile
 from accelsim.results.crossbar_summary import crossbar_summary
-from accelsim.workload.lowering import PHASES
+from accelsim.results.rundir import (
+    COUNTS,
+    LAYERS,
+    SUMMARY,
+    csv_text,
+    json_text,
+    write_run_files,
+)
 
 SUMMARY_SCHEMA = "accelsim.summary/1"
 COUNTS_SCHEMA = "accelsim.counts/1"
-BASE_COLUMNS = ["layer", "phase", "unit", "macs", "vector_ops", "compute_cycles", "stall_cycles",
-                "total_cycles", "bank_conflict_stall_cycles", "dram_stall_cycles",
-                "dependency_stall_cycles", "utilization", "start_cycle", "end_cycle", "steps",
-                "a_read_elements", "b_read_elements", "c_write_elements", "dram_read_bytes",
-                "dram_write_bytes", "dram_activations", "spill_bytes"]
 
 
 def layer_rows(run: Run) -> list[dict]:
@@ -45,7 +45,8 @@ def layer_rows(run: Run) -> list[dict]:
              "b_read_elements": r.array_elements.get("b_read", 0),
              "c_write_elements": r.array_elements.get("c_write", 0),
              "dram_read_bytes": r.dram_read_bytes, "dram_write_bytes": r.dram_write_bytes,
-             "dram_activations": r.dram_activations, "spill_bytes": r.spill_bytes}
+             "dram_activations": r.dram_activations, "dram_refreshes": r.dram_refreshes,
+             "dram_active_rank_ns": round(r.dram_active_rank_ns, 3), "spill_bytes": r.spill_bytes}
         for n in names:
             d[f"buffer_{n}_read_words"] = r.buffer_reads.get(n, 0)
             d[f"buffer_{n}_write_words"] = r.buffer_writes.get(n, 0)
@@ -56,6 +57,7 @@ def layer_rows(run: Run) -> list[dict]:
 def counts(run: Run) -> dict:
     """Action counts per row: the input of the energy pass (``accelsim energy``)."""
     rows = []
+    formats = run.graph.graph.get("formats", {})
     for r in run.result.rows:
         actions: dict = {}
         if r.macs and "crossbar" not in r.extra_actions:  # analog MACs are crossbar actions
@@ -66,14 +68,33 @@ def counts(run: Run) -> dict:
             rd, wr = r.buffer_reads.get(n, 0), r.buffer_writes.get(n, 0)
             if rd or wr:
                 actions[f"buffer.{n}"] = {"read_words": rd, "write_words": wr}
+        _add_check_bits(actions, r, run.hw.protection, formats)
         if r.dram_read_bytes or r.dram_write_bytes:
             actions["dram"] = {"read_bytes": r.dram_read_bytes, "write_bytes": r.dram_write_bytes,
-                               "activations": r.dram_activations}
+                               "activations": r.dram_activations,
+                               "refreshes": r.dram_refreshes,
+                               "active_rank_ns": r.dram_active_rank_ns}
         actions.update(r.extra_actions)
         rows.append({"layer": r.layer, "phase": r.phase, "total_cycles": r.total_cycles,
                      "actions": actions})
-    return {"schema": COUNTS_SCHEMA, "clock_ghz": run.hw.clock_ghz, "node_nm": run.hw.node_nm,
-            "total_cycles": run.result.total_cycles, "rows": rows}
+    doc = {"schema": COUNTS_SCHEMA, "clock_ghz": run.hw.clock_ghz, "node_nm": run.hw.node_nm,
+           "total_cycles": run.result.total_cycles, "rows": rows}
+    if any(p.protect != "none" for p in run.hw.protection.values()):
+        doc["formats"] = {k: formats[k] for k in TENSOR_KINDS if k in formats}  # ECC area
+    return doc
+
+
+def _add_check_bits(actions: dict, row, protection: dict, formats: dict) -> None:
+    """The ECC check bits moved with each protected kind's buffer traffic (``ecc_read_bits``,
+    ``ecc_write_bits``; see :mod:`accelsim.hardware.memory.protection`)."""
+    for action, traffic in (("ecc_read_bits", row.reads_by_kind),
+                            ("ecc_write_bits", row.writes_by_kind)):
+        for (kind, buf), nbytes in sorted(traffic.items()):
+            guard = protection.get(kind)
+            bits = guard.check_bits(formats.get(kind, "bf16"), nbytes) if guard else 0
+            if bits:
+                group = actions.setdefault(f"buffer.{buf}", {"read_words": 0, "write_words": 0})
+                group[action] = group.get(action, 0) + bits
 
 
 def summary(run: Run, rows: list[dict]) -> dict:
@@ -117,18 +138,11 @@ def summary(run: Run, rows: list[dict]) -> dict:
     return out
 
 
-def csv_text(rows: list[dict]) -> str:
-    buf = io.StringIO()
-    if rows:
-        w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-    return buf.getvalue()
-
-
-def write_run(run: Run, out_dir: str | Path) -> dict:
+def write_run(run: Run, out_dir: str | Path, wall_time: bool = True) -> dict:
     """Write the result directory; return the summary dict. Everything is computed (and priced)
-    before anything is written, so a failure leaves no half-written directory."""
+    before anything is written, and the files are renamed into place together, so a failure or a
+    kill leaves no half-written directory. ``wall_time=False`` leaves out ``run_info`` (the one
+    non-deterministic key), as regression baselines do."""
     rows = layer_rows(run)
     summ = summary(run, rows)
     action_counts = counts(run)
@@ -136,24 +150,9 @@ def write_run(run: Run, out_dir: str | Path) -> dict:
     for row, energy in zip(rows, priced["rows"]):
         row.update({k: v for k, v in energy.items() if k.endswith("_energy_pj")})
     summ.update(summary_section(priced))
-    summ["run_info"] = {"wall_seconds": run.wall_seconds}
+    if wall_time:
+        summ["run_info"] = {"wall_seconds": run.wall_seconds}
     summ.update(run.extra)
-    files = {"layers.csv": csv_text(rows),
-             "counts.json": json.dumps(action_counts, indent=1, sort_keys=True),
-             "summary.json": json.dumps(summ, indent=1, sort_keys=True)}
-    out = Path(out_dir)
-    with output_errors(out):
-        out.mkdir(parents=True, exist_ok=True)
-        for name, text in files.items():
-            (out / name).write_text(text)
+    write_run_files(out_dir, {LAYERS: csv_text(rows), COUNTS: json_text(action_counts),
+                              SUMMARY: json_text(summ)})
     return summ
-
-
-@contextmanager
-def output_errors(path: Path):
-    """An unwritable output path is the user's problem to fix, not an internal error."""
-    try:
-        yield
-    except OSError as exc:
-        raise ConfigError(f"cannot write results: {exc.strerror or exc}", source=str(path),
-                          fix="choose a writable directory with -o/--out") from None

@@ -1,224 +1,43 @@
-"""Layer and workload models (pydantic v2), loaded from YAML layer lists.
+"""Workload models (pydantic v2), loaded from YAML layer lists: the workload, its number formats
+and the union of every registered layer kind (:mod:`accelsim.workload.kinds`, one module per kind).
 
-Shapes are per sample; the batch size N is a workload field. Spatial output sizes use the usual
-rule ``P = floor((H + 2·padding − R) / stride) + 1``. Layers read from a SCALE-Sim topology CSV
-use SCALE-Sim's rule instead, ``P = ceil((H − R + stride) / stride)`` (``output_rule: scalesim``),
-which counts a partial last window when the stride does not divide ``H − R``.
+Shapes are per sample; the batch size N is a workload field.
 """
 from __future__ import annotations
 
-import math
-from typing import Annotated, ClassVar, Literal, Union
+from typing import Annotated, Literal, Union
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    NonNegativeInt,
-    PositiveInt,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
 
-from accelsim.core.formats import BYTES_PER_ELEMENT, NumberFormat
+import accelsim.workload.kinds  # noqa: F401  (registers every layer kind)
+from accelsim.core.formats import NumberFormat
+from accelsim.workload.kinds.add import Add
+from accelsim.workload.kinds.base import LAYER_KINDS, LayerKind
+from accelsim.workload.kinds.conv2d import Conv2d
+from accelsim.workload.kinds.depthwise_conv2d import DepthwiseConv2d
+from accelsim.workload.kinds.gemm import Gemm
+from accelsim.workload.kinds.linear import Linear
+from accelsim.workload.kinds.pool import Pool
+from accelsim.workload.lowering import OPTIMIZERS
 
-OutputRule = Literal["standard", "scalesim"]
+__all__ = [
+    "INPUT",
+    "Add",
+    "Conv2d",
+    "DepthwiseConv2d",
+    "Formats",
+    "Gemm",
+    "Layer",
+    "LayerKind",
+    "Linear",
+    "Pool",
+    "Workload",
+]
 
 #: the name by which a layer's ``input:`` (or ``input_b:``) refers to the workload's input
 INPUT = "input"
 
-
-class _LayerBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = Field(min_length=1)
-    input: str | None = Field(
-        default=None,
-        description="name of the layer whose output this layer reads, or 'input' for the "
-                    "workload's input; default: the previous layer")
-
-    def operand_b_elements(self) -> int | None:
-        """Elements per sample of a second activation operand (read from ``input_b``), if any."""
-        return None
-
-    def output_elements(self) -> int:
-        """Elements of this layer's output activation, per sample."""
-        raise NotImplementedError
-
-    def input_elements(self) -> int:
-        raise NotImplementedError
-
-    def weight_elements(self) -> int:
-        return 0
-
-
-def _out_size(size: int, kernel: int, stride: int, padding: int, rule: OutputRule) -> int:
-    if rule == "scalesim":
-        return math.ceil((size - kernel + stride) / stride)
-    return (size + 2 * padding - kernel) // stride + 1
-
-
-class _Spatial(_LayerBase):
-    in_h: PositiveInt
-    in_w: PositiveInt
-    kernel_h: PositiveInt
-    kernel_w: PositiveInt
-    stride: PositiveInt = 1
-    padding: NonNegativeInt = 0
-    output_rule: OutputRule = "standard"
-
-    @model_validator(mode="before")
-    @classmethod
-    def _square_kernel(cls, data):
-        if isinstance(data, dict) and "kernel" in data:
-            data = dict(data)
-            k = data.pop("kernel")
-            data.setdefault("kernel_h", k)
-            data.setdefault("kernel_w", k)
-        return data
-
-    @model_validator(mode="after")
-    def _check_geometry(self):
-        ph, pw = self.in_h + 2 * self.padding, self.in_w + 2 * self.padding
-        if self.kernel_h > ph or self.kernel_w > pw:
-            raise ValueError(
-                f"filter {self.kernel_h}x{self.kernel_w} is larger than the padded input {ph}x{pw}; "
-                "use a smaller kernel, more padding or a larger input")
-        if self.output_rule == "scalesim" and self.padding:
-            raise ValueError("output_rule 'scalesim' has no padding: fold it into in_h/in_w")
-        return self
-
-    @property
-    def out_h(self) -> int:
-        return _out_size(self.in_h, self.kernel_h, self.stride, self.padding, self.output_rule)
-
-    @property
-    def out_w(self) -> int:
-        return _out_size(self.in_w, self.kernel_w, self.stride, self.padding, self.output_rule)
-
-
-class Conv2d(_Spatial):
-    """2-D convolution, C input channels, K filters of C×R×S."""
-    kind: Literal["conv2d"] = "conv2d"
-    has_weights: ClassVar[bool] = True  # (a field only on gemm)
-    in_channels: PositiveInt
-    out_channels: PositiveInt
-
-    def input_elements(self) -> int:
-        return self.in_channels * self.in_h * self.in_w
-
-    def output_elements(self) -> int:
-        return self.out_channels * self.out_h * self.out_w
-
-    def weight_elements(self) -> int:
-        return self.out_channels * self.in_channels * self.kernel_h * self.kernel_w
-
-
-class DepthwiseConv2d(_Spatial):
-    """Depthwise convolution: one R×S filter per channel (channel multiplier 1)."""
-    kind: Literal["depthwise_conv2d"] = "depthwise_conv2d"
-    has_weights: ClassVar[bool] = True  # (a field only on gemm)
-    channels: PositiveInt
-
-    def input_elements(self) -> int:
-        return self.channels * self.in_h * self.in_w
-
-    def output_elements(self) -> int:
-        return self.channels * self.out_h * self.out_w
-
-    def weight_elements(self) -> int:
-        return self.channels * self.kernel_h * self.kernel_w
-
-
-class Pool(_Spatial):
-    """Max or average pooling, run on the vector unit (no weights)."""
-    kind: Literal["pool"] = "pool"
-    channels: PositiveInt
-    mode: Literal["max", "avg"] = "max"
-    has_weights: ClassVar[bool] = False
-
-    def input_elements(self) -> int:
-        return self.channels * self.in_h * self.in_w
-
-    def output_elements(self) -> int:
-        return self.channels * self.out_h * self.out_w
-
-
-class Linear(_LayerBase):
-    """Fully connected layer: ``tokens`` rows per sample of ``in_features`` → ``out_features``."""
-    kind: Literal["linear"] = "linear"
-    has_weights: ClassVar[bool] = True
-    in_features: PositiveInt
-    out_features: PositiveInt
-    tokens: PositiveInt = 1
-
-    def input_elements(self) -> int:
-        return self.tokens * self.in_features
-
-    def output_elements(self) -> int:
-        return self.tokens * self.out_features
-
-    def weight_elements(self) -> int:
-        return self.in_features * self.out_features
-
-
-class Gemm(_LayerBase):
-    """A GEMM (M×K)·(K×N) per sample, repeated ``count`` times (e.g. attention heads).
-
-    With ``has_weights: true`` (default) the K×N operand is a trained weight, as in a SCALE-Sim GEMM
-    topology row. With ``has_weights: false`` both operands are activations (attention's Q·Kᵀ and
-    A·V): backward computes the gradients of both operands and there is no update.
-    """
-    kind: Literal["gemm"] = "gemm"
-    m: PositiveInt
-    k: PositiveInt
-    n: PositiveInt
-    count: PositiveInt = 1
-    has_weights: bool = True
-    input_b: str | None = Field(
-        default=None, description="weight-free GEMMs only: the layer whose output is operand B "
-        "(default: the same layer as operand A)")
-
-    def input_elements(self) -> int:
-        return self.count * self.m * self.k
-
-    def output_elements(self) -> int:
-        return self.count * self.m * self.n
-
-    def weight_elements(self) -> int:
-        return self.count * self.k * self.n if self.has_weights else 0
-
-    def operand_b_elements(self) -> int | None:
-        return None if self.has_weights else self.count * self.k * self.n
-
-    @model_validator(mode="after")
-    def _check_b(self):
-        if self.has_weights and self.input_b is not None:
-            raise ValueError("input_b is only for weight-free GEMMs (has_weights: false)")
-        return self
-
-
-class Add(_LayerBase):
-    """Element-wise sum of two activations (a residual connection), on the vector unit.
-
-    Its backward_data hands the incoming error to both inputs (a copy of the error tensor).
-    """
-    kind: Literal["add"] = "add"
-    channels: PositiveInt
-    in_h: PositiveInt = 1
-    in_w: PositiveInt = 1
-    input_b: str = Field(description="the layer whose output is the second summand")
-    has_weights: ClassVar[bool] = False
-
-    def input_elements(self) -> int:
-        return self.channels * self.in_h * self.in_w
-
-    output_elements = input_elements
-
-    def operand_b_elements(self) -> int | None:
-        return self.input_elements()
-
-
-Layer = Annotated[Union[Conv2d, DepthwiseConv2d, Pool, Linear, Gemm, Add],
+Layer = Annotated[Union[tuple(LAYER_KINDS.get(k) for k in LAYER_KINDS.names())],  # noqa: UP007
                   Field(discriminator="kind")]
 
 
@@ -231,13 +50,9 @@ class Formats(BaseModel):
     weight_gradient: NumberFormat = "bf16"
     optimizer_state: NumberFormat = "fp32"
     mac: NumberFormat = "bf16"
-
-    def bytes_of(self, kind: str) -> int:
-        return BYTES_PER_ELEMENT[getattr(self, kind)]
-
-
-OPTIMIZER_STATE_TENSORS = {"sgd": 0, "sgd_momentum": 1, "adam": 2}
-OPTIMIZER_OPS_PER_WEIGHT = {"sgd": 1, "sgd_momentum": 2, "adam": 6}
+    master_weight: NumberFormat | None = Field(
+        default=None, description="mixed precision: the format of the master weights the "
+        "optimizer updates (e.g. fp32 under bf16 compute); default: none, the weights themselves")
 
 
 class Workload(BaseModel):
@@ -246,7 +61,12 @@ class Workload(BaseModel):
     name: str
     batch: PositiveInt = 1
     formats: Formats = Formats()
-    optimizer: Literal["sgd", "sgd_momentum", "adam"] = "sgd_momentum"
+    optimizer: Literal[tuple(OPTIMIZERS)] = "sgd_momentum"
+    batch_norm: bool = Field(
+        default=False,
+        description="every conv2d and depthwise_conv2d is followed by batch normalisation "
+                    "(element-wise, not listed as a layer; the functional accuracy model trains "
+                    "it, the timing model does not count it)")
     independent_layers: bool = Field(
         default=False,
         description="each layer reads its own input from DRAM and is not chained to the previous "
@@ -256,6 +76,7 @@ class Workload(BaseModel):
     @model_validator(mode="after")
     def _check_names(self):
         seen: set[str] = {INPUT}
+        earlier: dict[str, LayerKind] = {}
         for layer in self.layers:
             if layer.name == INPUT:
                 raise ValueError(f"{INPUT!r} is reserved for the workload's input; rename the layer")
@@ -265,8 +86,10 @@ class Workload(BaseModel):
                 if ref is not None and ref not in seen:
                     raise ValueError(f"layer {layer.name!r} reads input {ref!r}, which is not an "
                                      f"earlier layer; name an earlier layer or {INPUT!r}")
+            layer.check(earlier)
+            earlier[layer.name] = layer
             seen.add(layer.name)
         return self
 
-    def with_batch(self, batch: int) -> "Workload":
+    def with_batch(self, batch: int) -> Workload:
         return self.model_copy(update={"batch": batch})

@@ -2,7 +2,6 @@
 what would be valid; never a traceback."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ SCALESIM = Path(__file__).resolve().parents[1] / "data" / "scalesim"
 SPARSITY_CFG = SCALESIM / "configs" / "sparsity.cfg"
 CALC_CFG = SCALESIM / "configs" / "sa32_ws_calc.cfg"
 TOPOLOGY = SCALESIM / "topologies" / "synthetic_gemm.csv"
-HAS_RUN = importlib.util.find_spec("accelsim.cli.run") is not None
 
 CONV = "{kind: conv2d, name: c1, in_h: 8, in_w: 8, in_channels: 3, out_channels: 4, kernel: 3"
 HW = """name: h
@@ -56,7 +54,6 @@ def test_missing_file(capsys, tmp_path, name):
     assert str(tmp_path / name) in msg and "file not found" in msg and "fix:" in msg
 
 
-@pytest.mark.skipif(not HAS_RUN, reason="`accelsim run` is not built yet")
 def test_run_missing_file(capsys, tmp_path):
     msg = fails(capsys, "run", tmp_path / "nope.yaml", TOPOLOGY, "-o", tmp_path / "out")
     assert "nope.yaml" in msg and "file not found" in msg
@@ -85,7 +82,7 @@ def test_yaml_that_is_neither(capsys, tmp_path):
 def test_unknown_top_level_key(capsys, tmp_path):
     p = workload(tmp_path, CONV + "}", extra="batchsize: 4\n")
     msg = fails(capsys, "validate", p)
-    assert "unknown key 'batchsize'" in msg and "valid keys here: batch, formats," in msg
+    assert "unknown key 'batchsize'" in msg and "valid keys here: batch, batch_norm, formats," in msg
     assert "layers" in msg
 
 
@@ -111,6 +108,16 @@ def test_unknown_cfg_key(capsys, tmp_path):
     p = write(tmp_path, "a.cfg", CALC_CFG.read_text().replace("ArrayWidth", "ArrayWidht"))
     msg = fails(capsys, "validate", p)
     assert "[architecture_presets] arraywidht" in msg and "ArrayWidth" in msg
+
+
+@pytest.mark.parametrize("dram,where,what", [
+    ("{preset: hbm2, mapping: rorabgbach}", "dram", "ch ra bg ba ro co"),
+    ("{preset: hbm2, rw_queue: both}", "dram.rw_queue", "'unified' or 'split'"),
+    ("{preset: hbm2, tccd_l_ck: -1}", "dram.tccd_l_ck", "greater than or equal to 0"),
+])
+def test_bad_dram_field_names_it(capsys, tmp_path, dram, where, what):
+    msg = fails(capsys, "validate", write(tmp_path, "hw.yaml", HW + f"dram: {dram}\n"))
+    assert f"hw.yaml: {where}" in msg and what in msg
 
 
 # --- zero or negative dimension ----------------------------------------------------------------
@@ -208,7 +215,6 @@ def test_sparsity_cfg_is_rejected(capsys):
     assert "SparsitySupport: false" in msg
 
 
-@pytest.mark.skipif(not HAS_RUN, reason="`accelsim run` is not built yet")
 def test_run_with_sparsity_cfg_exits_2(capsys, tmp_path):
     msg = fails(capsys, "run", SPARSITY_CFG, TOPOLOGY, "--phases", "forward", "-o", tmp_path / "o")
     assert "does not model sparsity" in msg
@@ -224,15 +230,42 @@ dram: {preset: ideal}
 """
 
 
-@pytest.mark.skipif(not HAS_RUN, reason="`accelsim run` is not built yet")
 def test_tile_that_does_not_fit(capsys, tmp_path):
     hw = write(tmp_path, "tiny.yaml", TINY)
     msg = fails(capsys, "run", hw, TOPOLOGY, "--phases", "forward", "-o", tmp_path / "o")
     assert "scratchpad.b.capacity_bytes" in msg and "raise capacity_bytes to at least" in msg
 
 
-@pytest.mark.skipif(not HAS_RUN, reason="`accelsim run` is not built yet")
 def test_tile_that_does_not_fit_names_the_file(capsys, tmp_path):
     hw = write(tmp_path, "tiny.yaml", TINY)
     assert "tiny.yaml" in fails(capsys, "run", hw, TOPOLOGY, "--phases", "forward",
                                 "-o", tmp_path / "o")
+
+
+# --- transformer kinds ---------------------------------------------------------------------------
+
+QKV = "{kind: linear, name: qkv, tokens: 8, in_features: 8, out_features: 24, input: input}"
+
+
+@pytest.mark.parametrize("layer, words", [
+    ("{kind: attention, name: a, tokens: 8, heads: 4, kv_heads: 3, head_dim: 2}",
+     "heads 4 is not a multiple of kv_heads 3"),
+    ("{kind: attention, name: a, tokens: 8, heads: 4, head_dim: 2, causal: false, "
+     "skip_masked: true}", "skip_masked needs causal: true"),
+    ("{kind: attention, name: a, tokens: 8, heads: 4, head_dim: 2, skip_masked: true, "
+     "mask_block: 3}", "not a multiple of mask_block 3"),
+    ("{kind: linear, name: head, tokens: 8, in_features: 24, out_features: 8, tied_to: qkv}",
+     "not an earlier embedding layer"),
+    ("{kind: dropout, name: d, features: 24, tokens: 8, p: 1.5}", "layers[1](d).p"),
+])
+def test_bad_transformer_layer(capsys, tmp_path, layer, words):
+    p = tmp_path / "wl.yaml"
+    p.write_text(f"name: t\nlayers:\n  - {QKV}\n  - {layer}\n")
+    msg = fails(capsys, "validate", p)
+    assert str(p) in msg and words in msg, msg
+
+
+def test_attention_on_the_workload_input(capsys, tmp_path):
+    p = workload(tmp_path, "{kind: attention, name: a, tokens: 8, heads: 4, head_dim: 2}")
+    msg = fails(capsys, "graph", p, "-o", tmp_path / "g.json")
+    assert "layers.a.input" in msg and "fused QKV projection" in msg

@@ -1,7 +1,7 @@
 """What one operation asks of the machine, step by step.
 
 A compute unit turns an operation into a :class:`Plan`: segments of identical :class:`Step` s.
-A step is the unit of work that the engine schedules as SimPy events (DESIGN.md §9): its operand
+A step is the unit of work that the engine schedules as SimPy events (docs/design.md §9): its operand
 tile is fetched from DRAM into a staging slot (overlapping the previous step when the buffer is
 double-buffered), the unit computes for ``compute_cycles`` while the buffers serve the step's
 accesses, and the step's results are written back to DRAM. Everything inside a step is closed form.
@@ -41,6 +41,7 @@ class Step:
     buffer_reads: tuple[tuple[int, int], ...]   # (buffer index, words)
     buffer_writes: tuple[tuple[int, int], ...]
     writes_by_kind: tuple[tuple[str, int, int], ...] = ()  # (kind, buffer index, bytes)
+    reads_by_kind: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ class Plan:
     segments: list[Segment]
     compute_cycles: int           # closed-form stall-free cycles of the operation
     peak_ops_per_cycle: int       # for utilisation (R·C MACs, or vector lanes)
-    useful_ops: int               # MACs, or vector operations
+    macs: int = 0                 # useful multiply-accumulates (arrays, crossbar tiles)
+    vector_ops: int = 0           # useful element-wise operations (vector unit)
     actions: dict = field(default_factory=dict)   # extra action counts (e.g. crossbar)
     array_elements: dict = field(default_factory=dict)  # array-side operand accesses (elements)
 
@@ -75,10 +77,13 @@ class StepBuilder:
         self.dram_read = 0
         self.dram_write = 0
         self.kind_writes: dict[tuple[str, int], int] = {}
+        self.kind_reads: dict[tuple[str, int], int] = {}
 
     def _read(self, op: Operand, nbytes: int) -> None:
         self.reads[op.buffer] = self.reads.get(op.buffer, 0) + \
             -(-nbytes // self.word_bytes[op.buffer])
+        key = (op.kind, op.buffer)
+        self.kind_reads[key] = self.kind_reads.get(key, 0) + nbytes
 
     def _write(self, op: Operand, nbytes: int) -> None:
         self.writes[op.buffer] = self.writes.get(op.buffer, 0) + \
@@ -107,7 +112,8 @@ class StepBuilder:
     def build(self, compute_cycles: int) -> Step:
         return Step(compute_cycles, self.dram_read, self.dram_write,
                     tuple(sorted(self.reads.items())), tuple(sorted(self.writes.items())),
-                    tuple(sorted((k, b, v) for (k, b), v in self.kind_writes.items())))
+                    tuple(sorted((k, b, v) for (k, b), v in self.kind_writes.items())),
+                    tuple(sorted((k, b, v) for (k, b), v in self.kind_reads.items())))
 
 
 def share(total: int, parts: int, j: int) -> int:

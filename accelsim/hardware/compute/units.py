@@ -1,36 +1,33 @@
-"""Compute units: the interface every kind of unit implements, and the digital ones.
+"""The digital compute units: systolic arrays (kind ``array``) and the vector unit (``vector``).
 
-The compute-unit contract (one interface per component kind):
-
-* ``name`` — unique within the machine; ``kind`` — ``"array"``, ``"vector"``, ...;
-* ``accepts(node)`` — whether an operation node of the graph can run on this unit;
-* ``plan(node, operands, buffers)`` — a :class:`~accelsim.hardware.compute.plan.Plan` for the operation,
-  given how each tensor is served (``operands``: role → list of
-  :class:`~accelsim.hardware.compute.plan.Operand`, roles ``ifmap``/``filter``/``ofmap``; inputs first,
-  outputs under ``"out"``) and the machine's buffer configs. A plan's ``compute_cycles`` must be the
-  unit's closed-form stall-free time; the engine adds every stall on top.
-
-Units register in :data:`UNIT_KINDS` under the name used in configs.
+Both follow the compute-unit contract of :mod:`accelsim.hardware.compute.contract` and register
+their kinds in :data:`~accelsim.hardware.compute.contract.UNIT_KINDS` under the config names.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from accelsim.core.errors import ConfigError
-from accelsim.core.registry import Registry
 from accelsim.hardware.compute.config import SystolicArray
+from accelsim.hardware.compute.contract import UNIT_KINDS, UnitKind
+from accelsim.hardware.compute.dataflows import DATAFLOWS
 from accelsim.hardware.compute.plan import (
     Operand,
     Plan,
     Segment,
+    Step,
     StepBuilder,
     chunked_steps,
     compress,
     split,
 )
-from accelsim.hardware.compute.systolic_timing import map_gemm
+from accelsim.hardware.compute.systolic_timing import (
+    FoldGroup,
+    SystolicMapping,
+    map_gemm,
+)
 from accelsim.hardware.memory.buffer_config import Buffer
 from accelsim.workload.lowering import GemmShape, VectorWork, work_from_dict
-
-UNIT_KINDS: Registry[type] = Registry("compute unit kind")
 
 
 def _fit_error(what: str, nbytes: int, buf: Buffer, need_slot: int) -> ConfigError:
@@ -55,10 +52,8 @@ class _Density:
         return -(-operand_elements * self.num // self.den)
 
 
-@UNIT_KINDS.register("array")
 class SystolicUnit:
     """One R×C systolic array; the dataflow is a parameter of this one model."""
-    kind = "array"
 
     def __init__(self, cfg: SystolicArray):
         self.cfg = cfg
@@ -73,21 +68,22 @@ class SystolicUnit:
         a, b = operands["ifmap"][0], operands["filter"][0]
         c = operands["out"][0]
         mp = map_gemm(self.cfg.dataflow, self.cfg.rows, self.cfg.cols, work.m, work.k, work.n)
-        df = mp.dataflow
+        flow = DATAFLOWS.get(mp.dataflow)
         ru_max, cu_max = min(mp.rows, mp.sr), min(mp.cols, mp.sc)
-        # stationary tile (ws: B, is: A) and per-T-step streamed bytes, per buffer
-        stationary = {"ws": b, "is": a}.get(df)
+        by_name = {"a": a, "b": b, "c": c}
+        width = {"rows": ru_max, "cols": cu_max}
+        # stationary tile (ws: B, is: A; os: the C tile) and per-T-step streamed bytes, per buffer
         staged: dict[int, int] = {}
         per_step: dict[int, int] = {}
-        if stationary is not None and stationary.mode == "stream":
-            staged[stationary.buffer] = ru_max * cu_max * stationary.bytes_per_element
-        streams = {"os": [(a, ru_max), (b, cu_max)], "ws": [(a, ru_max), (c, cu_max)],
-                   "is": [(b, ru_max), (c, cu_max)]}[df]
-        for op, width in streams:
+        tiles = [by_name[flow.stationary]] if flow.stationary else []
+        tiles += [c] if flow.outputs_stay else []
+        for op in tiles:
             if op.mode == "stream":
-                per_step[op.buffer] = per_step.get(op.buffer, 0) + width * op.bytes_per_element
-        if df == "os" and c.mode == "stream":
-            staged[c.buffer] = staged.get(c.buffer, 0) + ru_max * cu_max * c.bytes_per_element
+                staged[op.buffer] = staged.get(op.buffer, 0) + ru_max * cu_max * op.bytes_per_element
+        for name, axis in flow.streamed:
+            op = by_name[name]
+            if op.mode == "stream":
+                per_step[op.buffer] = per_step.get(op.buffer, 0) + width[axis] * op.bytes_per_element
         t_chunk = mp.t
         for buf_i in set(staged) | set(per_step):
             buf = buffers[buf_i]
@@ -110,14 +106,14 @@ class SystolicUnit:
         segments = []
         n_chunks = -(-mp.t // t_chunk)
         sizes = [size for size, n in split(mp.t, n_chunks) for _ in range(n)]
+        folds = _FoldSteps(mp, a, b, c, word_bytes, dense, extra)
         for g in mp.fold_groups():
             memo: dict = {}
             steps = []
             for i, t in enumerate(sizes):
                 key = (i == 0, i == n_chunks - 1, t)
                 if key not in memo:
-                    memo[key] = self._step(mp, g, t, key[0], key[1], a, b, c, word_bytes,
-                                           dense, extra)
+                    memo[key] = folds.step(g, t, key[0], key[1])
                 steps.append(memo[key])
             segments.append(Segment(tuple(steps), g.count * work.count))
         if overlap:  # the fill and drain of the array that no neighbouring fold hides
@@ -125,23 +121,30 @@ class SystolicUnit:
             segments.append(Segment((StepBuilder(word_bytes).build(tail),)))
         compute = mp.overlapped_cycles(work.count) if overlap else mp.compute_cycles * work.count
         acc = {k: v * work.count for k, v in mp.array_access_elements().items()}
-        return Plan(segments, compute, mp.rows * mp.cols, work.macs, array_elements=acc)
+        return Plan(segments, compute, mp.rows * mp.cols, macs=work.macs, array_elements=acc)
 
-    @staticmethod
-    def _step(mp, g, t, first, last, a, b, c, word_bytes, dense, extra):
-        df, ru, cu = mp.dataflow, g.rows_used, g.cols_used
-        sb = StepBuilder(word_bytes)
-        # first touch of A (os/ws stream it along col fold 0), B (os: row fold 0), stationary tiles
-        first_a = g.first_col_fold if df in ("os", "ws") else True
-        first_b = {"os": g.first_row_fold, "ws": True, "is": g.first_col_fold}[df]
-        if df == "os":
-            a_el, b_el, c_el, psum = ru * t, cu * t, (ru * cu if last else 0), 0
-        elif df == "ws":
-            a_el, b_el, c_el = ru * t, (ru * cu if first else 0), cu * t
-            psum = 0 if g.first_row_fold else cu * t
-        else:
-            a_el, b_el, c_el = (ru * cu if first else 0), ru * t, cu * t
-            psum = 0 if g.first_row_fold else cu * t
+
+@dataclass(frozen=True)
+class _FoldSteps:
+    """The steps of one GEMM's folds: the mapping, the three operands (A, B, C) as served, the
+    buffers' word sizes, A's and B's stored density and the cycles a fold adds to its first
+    step."""
+    mp: SystolicMapping
+    a: Operand
+    b: Operand
+    c: Operand
+    word_bytes: list[int]
+    dense: tuple[_Density, _Density]
+    extra: int
+
+    def step(self, g: FoldGroup, t: int, first: bool, last: bool) -> Step:
+        """A step of ``t`` streaming cycles of a fold of group ``g``; ``first``/``last``: whether
+        it is the fold's first/last chunk of T."""
+        a, b, c, dense, extra = self.a, self.b, self.c, self.dense, self.extra
+        tr = DATAFLOWS.get(self.mp.dataflow).step_traffic(g, t, first, last)
+        sb = StepBuilder(self.word_bytes)
+        a_el, b_el, c_el, psum = tr.a, tr.b, tr.c, tr.psum
+        first_a, first_b = tr.first_a, tr.first_b
         for op, el, first_touch, d in ((a, a_el, first_a, dense[0]), (b, b_el, first_b, dense[1])):
             sb.unit_reads(op, el)
             if op.mode == "stream" or (op.mode == "cache" and first_touch):
@@ -152,15 +155,13 @@ class SystolicUnit:
             sb.unit_reads(c, psum)
         sb.unit_writes(c, c_el)
         # results leave for DRAM as they are produced (stream: partial sums too), or once final
-        if c.mode == "stream" or (c.mode == "writeback" and (df == "os" or g.last_row_fold)):
+        if c.mode == "stream" or (c.mode == "writeback" and tr.final_c):
             sb.drain(c, c_el)
         return sb.build(t + (extra if first else 0))
 
 
-@UNIT_KINDS.register("vector")
 class VectorUnitModel:
     """SIMD lanes for element-wise work: the optimizer update, pooling."""
-    kind = "vector"
 
     def __init__(self, lanes: int, name: str = "vector"):
         self.lanes = lanes
@@ -177,4 +178,31 @@ class VectorUnitModel:
         steps = chunked_steps([(op, op.elements) for op in ins], operands.get("out", []), cycles,
                               [b.slot_bytes for b in buffers], [b.word_bytes for b in buffers],
                               work.elements)
-        return Plan(compress(steps), cycles, self.lanes, work.ops)
+        return Plan(compress(steps), cycles, self.lanes, vector_ops=work.ops)
+
+
+@UNIT_KINDS.register("array")
+class SystolicArrays(UnitKind):
+    """The machine's systolic arrays (config ``arrays``): one pool of GEMMs, whichever array
+    is free takes the next ready one."""
+    precedence = 10
+
+    def __init__(self, arrays: list[SystolicArray]):
+        self.units = [SystolicUnit(a) for a in arrays]
+
+    @classmethod
+    def build(cls, hw, graph) -> SystolicArrays:
+        return cls(hw.arrays)
+
+
+@UNIT_KINDS.register("vector")
+class VectorUnits(UnitKind):
+    """The machine's vector unit (config ``vector_unit``) for element-wise work."""
+    precedence = 20
+
+    def __init__(self, lanes: int):
+        self.units = [VectorUnitModel(lanes)]
+
+    @classmethod
+    def build(cls, hw, graph) -> VectorUnits:
+        return cls(hw.vector_unit.lanes)

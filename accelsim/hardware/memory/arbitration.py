@@ -59,6 +59,12 @@ class FifoArbiter:
     def free_at(self) -> np.ndarray:
         return self._base + np.roll(self._busy, self._shift)
 
+    def state(self) -> tuple:
+        return self._base, self._busy, self._shift, self._horizon
+
+    def restore(self, state: tuple) -> None:
+        self._base, self._busy, self._shift, self._horizon = state
+
     def book_rotated(self, now: int, unit: int, busy: np.ndarray, shift: int, peak: int) -> int:
         """Book ``np.roll(busy, shift)``, whose maximum is ``peak``; return its completion."""
         if self._horizon <= now:
@@ -87,6 +93,13 @@ class _SharingArbiter:
         self.pending = np.zeros((max(1, units), banks))
         self._t = 0
         self._horizon = 0  # no work is pending from this cycle on
+
+    def state(self) -> tuple:
+        return self.pending.copy(), self._t, self._horizon
+
+    def restore(self, state: tuple) -> None:
+        pending, self._t, self._horizon = state
+        self.pending = pending.copy()
 
     def _advance(self, now: int) -> None:
         dt = now - self._t

@@ -73,6 +73,17 @@ class ScratchpadBuffer:
         self._cursor = 0   # bank where the next contiguous run starts (rotates, deterministic)
         self._loads: dict[tuple[int, int], tuple[np.ndarray, int, int]] = {}
 
+    def state(self) -> tuple:
+        """Everything :meth:`serve` changes, for :meth:`restore`."""
+        wb = list(self.write_buffer.groups) if self.write_buffer is not None else None
+        return self.arbiter.state(), self._cursor, wb
+
+    def restore(self, state: tuple) -> None:
+        arbiter, self._cursor, wb = state
+        self.arbiter.restore(arbiter)
+        if self.write_buffer is not None:
+            self.write_buffer.groups = list(wb)
+
     @property
     def free_at(self) -> np.ndarray:
         """The cycle at which each bank becomes free, if nothing else arrives."""
@@ -103,11 +114,13 @@ class ScratchpadBuffer:
         return hit
 
     # -- timing ------------------------------------------------------------------------------
-    def serve(self, read_words: int, write_words: int, unit: int = 0) -> int:
+    def serve(self, read_words: int, write_words: int, unit: int = 0,
+              now: int | None = None) -> int:
         """Serve a step's contiguous runs of ``read_words`` reads and then ``write_words``
-        writes, issued now by ``unit``; return the completion cycle (the busiest touched bank's)
-        as far as it is known now (see :meth:`completion`)."""
-        now = int(self.env.now)
+        writes, issued by ``unit`` at cycle ``now`` (default: the SimPy clock; later cycles only,
+        when nothing else uses the buffer in between); return the completion cycle (the busiest
+        touched bank's) as far as it is known then (see :meth:`completion`)."""
+        now = int(self.env.now) if now is None else now
         if self.ideal or not (read_words or write_words):
             return now
         if self.write_buffer is not None and write_words:
@@ -119,7 +132,7 @@ class ScratchpadBuffer:
 
     def _serve_buffered(self, now: int, read_words: int, write_words: int, unit: int) -> int:
         """Reads from the banks; writes into the write buffer, drained to the banks behind."""
-        reads, _, ur = self._load(read_words, 0)
+        reads, _, _ = self._load(read_words, 0)
         shift = self._cursor
         done = now
         if read_words:
@@ -128,6 +141,8 @@ class ScratchpadBuffer:
         self._cursor = (self._cursor + units) % self.banks
         drained = max(self.arbiter.book(now, self._drain_unit, np.roll(both - reads, shift)),
                       self.arbiter.completion(now, self._drain_unit))
+        if read_words:  # sharing arbiters: the drains just booked share the banks with the reads
+            done = max(done, self.arbiter.completion(now, unit))
         entry_words = self.cfg.write_buffer.entry_bytes // self.cfg.word_bytes
         entries = -(-write_words // entry_words)
         return max(done, self.write_buffer.accept(now, entries, drained))

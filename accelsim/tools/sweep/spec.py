@@ -31,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from accelsim.core.phases import PhaseSet
 from accelsim.core.yamlfile import load_yaml, validate
 
 #: axis paths that set the workload instead of the hardware config
@@ -81,7 +82,7 @@ class SweepSpec(BaseModel):
     name: str | None = None
     base: str = Field(description="hardware config (.yaml), relative to the sweep file")
     workloads: list[str] = Field(default_factory=list)
-    phases: Literal["training", "forward"] = "training"
+    phases: PhaseSet = "training"
     batch: PositiveInt | None = None
     seed: NonNegativeInt = 0
     combine: Literal["product", "zip"] = "product"
