@@ -82,8 +82,16 @@ def test_priority_lower_unit_is_preempted_repeatedly():
 
 
 def test_unknown_policy_lists_the_valid_ones():
-    with pytest.raises(ValueError, match="fifo, priority, round_robin"):
+    with pytest.raises(ValueError, match="'round_robin', 'priority' or 'fifo'"):
         Buffer(name="b", capacity_bytes=4096, holds=["activation"], arbitration="lottery")
+
+
+def test_the_config_names_are_the_registered_arbiters():
+    import typing
+
+    from accelsim.hardware.memory.arbitration import ARBITERS
+    from accelsim.hardware.memory.buffer_config import Arbitration
+    assert sorted(typing.get_args(Arbitration)) == ARBITERS.names()
 
 
 def _buffered(env, entries, banks=1, policy="fifo", tech="stt_mram_22nm"):

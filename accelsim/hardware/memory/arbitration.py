@@ -86,44 +86,77 @@ class FifoArbiter:
 
 
 class _SharingArbiter:
-    """Pending cycles per unit and bank, drained as time passes under the policy."""
+    """Pending cycles per unit and bank, drained as time passes under the policy.
+
+    While one unit alone has work pending (the common case) its load is kept unrolled, as the
+    fifo arbiter keeps it, and costs no vector work; the matrix of pending cycles is built only
+    when a second unit arrives while the first still has work."""
     shares = True
 
     def __init__(self, banks: int, units: int):
         self.pending = np.zeros((max(1, units), banks))
         self._t = 0
         self._horizon = 0  # no work is pending from this cycle on
+        self._solo: tuple | None = None  # (unit, busy, shift, issue cycle): the only pending load
+        self._alone = -1   # a unit whose pending load nobody shares since it was booked
+        self._alone_end = 0
 
     def state(self) -> tuple:
-        return self.pending.copy(), self._t, self._horizon
+        return (self.pending.copy(), self._t, self._horizon, self._solo, self._alone,
+                self._alone_end)
 
     def restore(self, state: tuple) -> None:
-        pending, self._t, self._horizon = state
+        pending, self._t, self._horizon, self._solo, self._alone, self._alone_end = state
         self.pending = pending.copy()
+
+    def _materialise(self) -> None:
+        if self._solo is not None:
+            unit, busy, shift, issued = self._solo
+            self.pending[:] = 0.0
+            self.pending[unit] = np.roll(busy, shift)
+            self._t, self._solo = issued, None
 
     def _advance(self, now: int) -> None:
         dt = now - self._t
         if dt > 0 and self._horizon > self._t:
-            self._drain(np.full(self.pending.shape[1], float(dt)))
-            self.pending[self.pending < _EPS] = 0.0
+            active = np.flatnonzero(self.pending.any(axis=1))
+            if len(active) == 1:  # one unit: it drains at the full rate
+                row = self.pending[active[0]]
+                np.maximum(row - dt, 0.0, out=row)
+            elif len(active):
+                self._drain(active, float(dt))
+                self.pending[self.pending < _EPS] = 0.0
         self._t = max(self._t, now)
 
     def book_rotated(self, now: int, unit: int, busy: np.ndarray, shift: int, peak: int) -> int:
         if self._horizon <= now:  # the unit is alone: nothing to share
-            self.pending[:] = 0.0
-            self.pending[unit] = np.roll(busy, shift)
-            self._t, self._horizon = now, now + peak
+            self._solo = (unit, busy, shift, now)
+            self._horizon = now + peak
+            self._alone, self._alone_end = unit, self._horizon
             return self._horizon
         return self.book(now, unit, np.roll(busy, shift))
 
     def book(self, now: int, unit: int, busy: np.ndarray) -> int:
+        if self._horizon <= now:
+            self._solo = None
+            self.pending[:] = 0.0
+            self._t = now
+        self._materialise()
         self._advance(now)
         self.pending[unit] += busy
         self._horizon = max(self._horizon, _ceil(now + self.pending.sum(axis=0).max()))
-        return self._finish(now, unit, busy > 0)
+        end = self._finish(now, unit, busy > 0)
+        self._alone, self._alone_end = -1, 0
+        return end
 
     def completion(self, now: int, unit: int) -> int:
         """The cycle ``unit``'s pending loads complete if nothing else arrives."""
+        if unit == self._alone:
+            return max(now, self._alone_end)
+        if self._horizon <= now:
+            return now
+        if self._solo is not None:
+            return max(now, self._horizon) if self._solo[0] == unit else now
         self._advance(now)
         return self._finish(now, unit, self.pending[unit] > 0)
 
@@ -135,6 +168,9 @@ class _SharingArbiter:
         return _ceil(finish[banks].max())
 
     def free_at(self) -> np.ndarray:
+        if self._solo is not None:
+            unit, busy, shift, issued = self._solo
+            return issued + np.roll(busy, shift)
         return self._t + self.pending.sum(axis=0)
 
 
@@ -146,14 +182,15 @@ class RoundRobinArbiter(_SharingArbiter):
         others = np.delete(self.pending, unit, axis=0)
         return np.minimum(others, mine).sum(axis=0)
 
-    def _drain(self, left: np.ndarray) -> None:
-        p = self.pending
-        for _ in range(p.shape[0]):
+    def _drain(self, rows: np.ndarray, dt: float) -> None:
+        p = self.pending[rows]
+        left = np.full(p.shape[1], dt)
+        for _ in range(len(rows)):
             active = p > 0
             m = active.sum(axis=0)
             live = (m > 0) & (left > _EPS)
             if not live.any():
-                return
+                break
             smallest = np.where(active, p, np.inf).min(axis=0)
             need = m * np.where(live, smallest, 0.0)
             whole = need <= left
@@ -161,6 +198,7 @@ class RoundRobinArbiter(_SharingArbiter):
             p -= np.where(active, each, 0.0)
             np.maximum(p, 0.0, out=p)
             left -= np.where(live, np.where(whole, need, left), 0.0)
+        self.pending[rows] = p
 
 
 @ARBITERS.register("priority")
@@ -170,8 +208,10 @@ class PriorityArbiter(_SharingArbiter):
     def _interference(self, unit: int, mine: np.ndarray) -> np.ndarray:
         return self.pending[:unit].sum(axis=0)
 
-    def _drain(self, left: np.ndarray) -> None:
-        for row in self.pending:
+    def _drain(self, rows: np.ndarray, dt: float) -> None:
+        left = np.full(self.pending.shape[1], dt)
+        for i in rows:  # ascending: the highest priority first
+            row = self.pending[i]
             take = np.minimum(row, left)
             row -= take
             left -= take

@@ -1,12 +1,17 @@
 """Config model of a banked scratchpad buffer."""
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
 
 from accelsim.core.formats import TENSOR_KINDS
-from accelsim.hardware.memory.arbitration import ARBITERS
 from accelsim.hardware.memory.mram_write import MramWritePoint
 from accelsim.hardware.memory.technology import MemoryTechnology, resolve_technology
+
+#: the bank arbitration policies (the names accelsim/hardware/memory/arbitration.py registers;
+#: spelled out here so that validating a config does not import numpy)
+Arbitration = Literal["round_robin", "priority", "fifo"]
 
 #: GEMM operand roles a buffer can hold, SCALE-Sim style
 ROLES = ("ifmap", "filter", "ofmap")
@@ -49,7 +54,7 @@ class Buffer(_Strict):
     write_buffer: WriteBufferConfig | None = Field(
         default=None, description="an SRAM write buffer that absorbs writes at SRAM speed and "
                                   "drains them to the banks when they are free")
-    arbitration: str = Field(
+    arbitration: Arbitration = Field(
         default="round_robin",
         description="how the banks share their time between units: round_robin (interleaved "
                     "accesses), priority (systolic arrays first) or fifo (whole steps in "
@@ -57,9 +62,6 @@ class Buffer(_Strict):
 
     @model_validator(mode="after")
     def _check(self):
-        if self.arbitration not in ARBITERS:
-            raise ValueError(f"unknown arbitration {self.arbitration!r}; valid: "
-                             + ", ".join(ARBITERS.names()))
         if self.write_buffer and self.write_buffer.entry_bytes % self.word_bytes:
             raise ValueError(f"write_buffer.entry_bytes {self.write_buffer.entry_bytes} must be "
                              f"a multiple of word_bytes {self.word_bytes}")
