@@ -17,11 +17,11 @@ INT8 = {k: "int8" for k in ("activation", "weight", "error", "weight_gradient",
                             "optimizer_state", "mac")}
 
 
-def _forward_row(capacity: int, accumulator: str | None = None) -> dict:
+def _forward_row(capacity: int, accumulator: str | None = None, dataflow: str = "ws") -> dict:
     formats = dict(INT8, **({"accumulator": accumulator} if accumulator else {}))
     wl = Workload.model_validate({"name": "fc", "batch": M, "formats": formats, "layers": [
         {"kind": "linear", "name": "fc", "in_features": K, "out_features": N}]})
-    [row] = layer_rows(simulate(testkit.machine(R, C, "ws", capacity=capacity),
+    [row] = layer_rows(simulate(testkit.machine(R, C, dataflow, capacity=capacity),
                                 build_graph(wl, "forward")))
     return row
 
@@ -62,3 +62,13 @@ def test_streamed_partial_sums_spill_to_dram_at_accumulator_width():
     # buffer side: psum write + psum fill + final write; psum read + psum drain + final drain
     assert row["buffer_ofmap_write_words"] == (2 * psum + final) // WORD
     assert row["buffer_ofmap_read_words"] == (2 * psum + final) // WORD
+
+
+@pytest.mark.parametrize("dataflow,row_folds", [("is", 2), ("os", 1)])
+def test_partial_sums_follow_the_row_folds_of_each_dataflow(dataflow, row_folds):
+    # is also maps K (256) on the rows: 2 row folds, so the same M×N partial sums at 4 B; os
+    # accumulates every output in its PE over the whole of K: no partial sum leaves the array
+    row = _forward_row(capacity=1 << 20, dataflow=dataflow)
+    psum = (row_folds - 1) * M * N * 4
+    assert row["psum_write_bytes"] == row["psum_read_bytes"] == psum
+    assert row["buffer_ofmap_write_words"] == (psum + M * N) // WORD
