@@ -13,17 +13,10 @@ import hashlib
 import json
 from functools import cached_property
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    NonNegativeFloat,
-    PositiveFloat,
-    PositiveInt,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from accelsim.core.formats import TENSOR_KINDS
+from accelsim.core.ranges import Int, Real
 from accelsim.hardware.compute.config import SystolicArray, VectorUnit
 from accelsim.hardware.crossbar.config import CrossbarConfig
 from accelsim.hardware.memory.buffer_config import ROLES, Buffer
@@ -41,16 +34,25 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+#: DRAM ranges span every standard from DDR3 to HBM3E and LPDDR5X, with margin
+DramChannels = Int(1, 1024, "HBM3E: 8 stacks x 32 pseudo-channels = 256; x4 margin")
+ChannelBandwidth = Real(0, 1000, "per channel: DDR4-3200 25.6, HBM3E ~80 GB/s; x12 margin",
+                        "GB/s", lo_open=True)
+DramNs = Real(0, 10_000, "DRAM timings are 10-100 ns; 10 µs admits far (CXL, NVM) memory", "ns")
+RowBytes = Int(16, 1 << 16, "DRAM pages are 256 B (HBM pseudo-channel) to 16 KiB", "B")
+DramBanks = Int(1, 1024, "DDR5 has 32 banks, HBM3 64 per channel; x16 margin")
+
+
 class Dram(_Strict):
     """DRAM: a named preset (``ddr4_3200``, ``lpddr4_2400``, ``hbm2``) with field overrides, or
     ``ideal`` (unbounded bandwidth, zero latency)."""
     preset: str = "ddr4_3200"
-    channels: PositiveInt | None = None
-    bandwidth_gb_per_s_per_channel: PositiveFloat | None = None
-    latency_ns: NonNegativeFloat | None = None
-    row_bytes: PositiveInt | None = None
-    banks_per_channel: PositiveInt | None = None
-    t_rc_ns: NonNegativeFloat | None = None
+    channels: DramChannels | None = None
+    bandwidth_gb_per_s_per_channel: ChannelBandwidth | None = None
+    latency_ns: DramNs | None = None
+    row_bytes: RowBytes | None = None
+    banks_per_channel: DramBanks | None = None
+    t_rc_ns: DramNs | None = None
 
     @property
     def ideal(self) -> bool:
@@ -67,13 +69,14 @@ class Dram(_Strict):
 class HardwareConfig(_Strict):
     """A complete machine description."""
     name: str
-    clock_ghz: PositiveFloat = 1.0
-    node_nm: PositiveInt = 22
+    clock_ghz: Real(0.001, 10, "1 MHz to 10 GHz; the fastest shipped logic clocks ~6 GHz",
+                    "GHz") = 1.0
+    node_nm: Int(1, 250, "CMOS nodes in use, 2 nm to 250 nm", "nm") = 22
     arrays: list[SystolicArray] = Field(min_length=1)
     vector_unit: VectorUnit = VectorUnit()
     scratchpad: list[Buffer] = Field(min_length=1)
     dram: Dram = Dram()
-    ideal_scratchpad: bool = Field(
+    ideal_scratchpad: StrictBool = Field(
         default=False, description="no bank conflicts: every buffer serves any access pattern")
     crossbar: CrossbarConfig | None = Field(
         default=None, description="analog ReRAM crossbar tiles and the layers mapped to them")

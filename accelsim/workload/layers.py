@@ -10,18 +10,23 @@ from __future__ import annotations
 import math
 from typing import Annotated, ClassVar, Literal, Union
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    NonNegativeInt,
-    PositiveInt,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from accelsim.core.formats import BYTES_PER_ELEMENT, NumberFormat
+from accelsim.core.ranges import Int
 
 OutputRule = Literal["standard", "scalesim"]
+
+#: sides of an image or feature map and channel counts: ImageNet images are 224 px, gigapixel
+#: pathology slides 10^5 px a side, the widest CNNs have 10^4 channels
+Extent = Int(1, 1 << 20, "image sides and channels: 224 px (ImageNet) to 10^5 px (gigapixel "
+             "slides), up to 10^4 channels; 2^20")
+#: features, GEMM dimensions: LLM hidden sizes are 10^3-10^5, vocabularies 10^5-10^6
+Features = Int(1, 1 << 24, "LLM hidden sizes 10^3-10^5, vocabularies up to 10^6; 2^24")
+#: tokens per sample: context windows reach 10^6 tokens
+Tokens = Int(1, 1 << 22, "context windows reach 10^6 tokens; 2^22")
+#: samples in a training batch
+Batch = Int(1, 1 << 24, "global batches reach 10^5 samples (LARS/LAMB); 2^24")
 
 #: the name by which a layer's ``input:`` (or ``input_b:``) refers to the workload's input
 INPUT = "input"
@@ -58,12 +63,12 @@ def _out_size(size: int, kernel: int, stride: int, padding: int, rule: OutputRul
 
 
 class _Spatial(_LayerBase):
-    in_h: PositiveInt
-    in_w: PositiveInt
-    kernel_h: PositiveInt
-    kernel_w: PositiveInt
-    stride: PositiveInt = 1
-    padding: NonNegativeInt = 0
+    in_h: Extent
+    in_w: Extent
+    kernel_h: Extent
+    kernel_w: Extent
+    stride: Int(1, 1 << 10, "strides are 1-4 (patch embeddings: 16-32); 1024") = 1
+    padding: Int(0, 1 << 10, "padding is at most about half the kernel; 1024") = 0
     output_rule: OutputRule = "standard"
 
     @model_validator(mode="before")
@@ -100,8 +105,8 @@ class Conv2d(_Spatial):
     """2-D convolution, C input channels, K filters of C×R×S."""
     kind: Literal["conv2d"] = "conv2d"
     has_weights: ClassVar[bool] = True  # (a field only on gemm)
-    in_channels: PositiveInt
-    out_channels: PositiveInt
+    in_channels: Extent
+    out_channels: Extent
 
     def input_elements(self) -> int:
         return self.in_channels * self.in_h * self.in_w
@@ -117,7 +122,7 @@ class DepthwiseConv2d(_Spatial):
     """Depthwise convolution: one R×S filter per channel (channel multiplier 1)."""
     kind: Literal["depthwise_conv2d"] = "depthwise_conv2d"
     has_weights: ClassVar[bool] = True  # (a field only on gemm)
-    channels: PositiveInt
+    channels: Extent
 
     def input_elements(self) -> int:
         return self.channels * self.in_h * self.in_w
@@ -132,7 +137,7 @@ class DepthwiseConv2d(_Spatial):
 class Pool(_Spatial):
     """Max or average pooling, run on the vector unit (no weights)."""
     kind: Literal["pool"] = "pool"
-    channels: PositiveInt
+    channels: Extent
     mode: Literal["max", "avg"] = "max"
     has_weights: ClassVar[bool] = False
 
@@ -147,9 +152,9 @@ class Linear(_LayerBase):
     """Fully connected layer: ``tokens`` rows per sample of ``in_features`` → ``out_features``."""
     kind: Literal["linear"] = "linear"
     has_weights: ClassVar[bool] = True
-    in_features: PositiveInt
-    out_features: PositiveInt
-    tokens: PositiveInt = 1
+    in_features: Features
+    out_features: Features
+    tokens: Tokens = 1
 
     def input_elements(self) -> int:
         return self.tokens * self.in_features
@@ -169,11 +174,11 @@ class Gemm(_LayerBase):
     A·V): backward computes the gradients of both operands and there is no update.
     """
     kind: Literal["gemm"] = "gemm"
-    m: PositiveInt
-    k: PositiveInt
-    n: PositiveInt
-    count: PositiveInt = 1
-    has_weights: bool = True
+    m: Features
+    k: Features
+    n: Features
+    count: Int(1, 1 << 16, "attention heads (and batched GEMMs) number 1-128; 2^16") = 1
+    has_weights: StrictBool = True
     input_b: str | None = Field(
         default=None, description="weight-free GEMMs only: the layer whose output is operand B "
         "(default: the same layer as operand A)")
@@ -203,9 +208,9 @@ class Add(_LayerBase):
     Its backward_data hands the incoming error to both inputs (a copy of the error tensor).
     """
     kind: Literal["add"] = "add"
-    channels: PositiveInt
-    in_h: PositiveInt = 1
-    in_w: PositiveInt = 1
+    channels: Extent
+    in_h: Extent = 1
+    in_w: Extent = 1
     input_b: str = Field(description="the layer whose output is the second summand")
     has_weights: ClassVar[bool] = False
 
@@ -244,10 +249,10 @@ class Workload(BaseModel):
     """A DNN as an ordered layer list plus batch size and number formats."""
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str
-    batch: PositiveInt = 1
+    batch: Batch = 1
     formats: Formats = Formats()
     optimizer: Literal["sgd", "sgd_momentum", "adam"] = "sgd_momentum"
-    independent_layers: bool = Field(
+    independent_layers: StrictBool = Field(
         default=False,
         description="each layer reads its own input from DRAM and is not chained to the previous "
                     "one (SCALE-Sim topologies list independent layers)")

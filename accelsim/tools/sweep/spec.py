@@ -22,16 +22,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    NonNegativeInt,
-    PositiveInt,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from accelsim.core.ranges import Seed
 from accelsim.core.yamlfile import load_yaml, validate
+from accelsim.workload.layers import Batch
 
 #: axis paths that set the workload instead of the hardware config
 WORKLOAD_AXES = ("workload", "batch")
@@ -82,8 +77,8 @@ class SweepSpec(BaseModel):
     base: str = Field(description="hardware config (.yaml), relative to the sweep file")
     workloads: list[str] = Field(default_factory=list)
     phases: Literal["training", "forward"] = "training"
-    batch: PositiveInt | None = None
-    seed: NonNegativeInt = 0
+    batch: Batch | None = None
+    seed: Seed = 0
     combine: Literal["product", "zip"] = "product"
     axes: list[Axis] = Field(default_factory=list)
 
