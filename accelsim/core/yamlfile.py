@@ -200,7 +200,7 @@ def _format_loc(loc: tuple, data: Any) -> str | None:
                 node = node[part]
                 parts.append(("." if parts else "") + str(part))
             # discriminator tags (e.g. 'conv2d') are not keys of the data: skip them
-            elif not (isinstance(node, dict) and node.get("kind") == part):
+            elif not (isinstance(node, dict) and part in node.values()):
                 parts.append(("." if parts else "") + str(part))
                 node = None
     return "".join(parts) or None
