@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import argparse
 
+from accelsim.cli.options import add_max_steps
+
 
 def register(sub) -> None:
     p = sub.add_parser("run", help="simulate one training step",
@@ -16,6 +18,7 @@ def register(sub) -> None:
                    help="simulate the whole training step (default) or only the forward pass")
     p.add_argument("--batch", type=_positive, default=None, help="override the batch size")
     p.add_argument("--seed", type=int, default=0, help="seed recorded with the results")
+    add_max_steps(p)
     p.add_argument("--trace", action="store_true", help="also write trace.csv (one row per step)")
     p.add_argument("--accuracy", nargs="?", const="auto", default=None, metavar="NETWORK",
                    help="train a network on the 8×8 digits with this run's error profile "
@@ -44,7 +47,8 @@ def run(args) -> int:
     from accelsim.results.writer import write_run
 
     observers = [StepTrace()] if args.trace else []
-    result = run_files(args.hw, args.workload, args.phases, args.batch, args.seed, observers)
+    result = run_files(args.hw, args.workload, args.phases, args.batch, args.seed, observers,
+                       max_steps=args.max_steps or None)
     if args.accuracy:
         result.extra["accuracy"] = _accuracy(args, result)
     summ = write_run(result, args.out)

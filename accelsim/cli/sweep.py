@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from accelsim.cli.options import add_max_steps
+
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -28,6 +30,7 @@ def register(sub) -> None:
     p.add_argument("--export-layers", metavar="FILE",
                    help="write one row per (point, layer, phase) to FILE (.csv or .parquet)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+    add_max_steps(p)
     p.set_defaults(func=run)
 
 
@@ -45,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         report = run_sweep(args.sweep, args.store, jobs=args.jobs, dask=args.dask,
                            dask_local=args.dask_local, dask_timeout_s=args.dask_timeout,
-                           progress=False if args.no_progress else None)
+                           progress=False if args.no_progress else None,
+                           max_steps=args.max_steps or None)
         _print_report(report)
         store, failed = report.store, len(report.errors)
     for path in export(store, args.export, args.export_layers):

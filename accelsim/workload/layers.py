@@ -13,7 +13,8 @@ from typing import Annotated, ClassVar, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from accelsim.core.formats import BYTES_PER_ELEMENT, NumberFormat
-from accelsim.core.ranges import Int
+from accelsim.core.errors import ConfigError
+from accelsim.core.ranges import Int, range_of
 
 OutputRule = Literal["standard", "scalesim"]
 
@@ -273,5 +274,13 @@ class Workload(BaseModel):
             seen.add(layer.name)
         return self
 
-    def with_batch(self, batch: int) -> "Workload":
+    def with_batch(self, batch: int, source: str | None = None,
+                   field: str = "batch") -> "Workload":
+        """A copy with another batch size, checked like the ``batch`` field."""
+        plausible = range_of(Batch)
+        problem = (f"expected a whole number, got {batch!r}" if isinstance(batch, bool)
+                   or not isinstance(batch, int) else plausible.problem(batch))
+        if problem:
+            raise ConfigError(problem, source=source, field=field,
+                              fix=f"use a batch in {plausible.text()}")
         return self.model_copy(update={"batch": batch})

@@ -19,6 +19,7 @@ import networkx as nx
 from accelsim.api import hardware_from_dict
 from accelsim.core.errors import ConfigError
 from accelsim.core.yamlfile import load_yaml
+from accelsim.core.limits import DEFAULT_MAX_STEPS
 from accelsim.hardware.config import HardwareConfig
 from accelsim.tools.sweep.paths import PathError, check_path, path_error, set_path
 from accelsim.tools.sweep.spec import WORKLOAD_AXES, Axis, SweepSpec
@@ -41,6 +42,7 @@ class Task:
     phases: str
     seed: int
     sources: dict[str, str] = field(default_factory=dict)
+    max_steps: int | None = DEFAULT_MAX_STEPS
 
 
 def _resolve(sweep_path: Path, rel: str) -> Path:

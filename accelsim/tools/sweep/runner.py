@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from accelsim.core.limits import DEFAULT_MAX_STEPS
 from accelsim.tools.sweep.executors import make_executor
 from accelsim.tools.sweep.points import build_tasks
 from accelsim.tools.sweep.progress import Progress
@@ -47,10 +48,13 @@ def default_store(sweep_path: str | Path) -> Path:
 
 def run_sweep(sweep_path: str | Path, store_path: str | Path | None = None, *, jobs: int = 1,
               dask: str | None = None, dask_local: int | None = None,
-              dask_timeout_s: float = 5.0, progress: bool | None = None) -> SweepReport:
+              dask_timeout_s: float = 5.0, progress: bool | None = None,
+              max_steps: int | None = DEFAULT_MAX_STEPS) -> SweepReport:
     t0 = time.perf_counter()
     spec = load_spec(sweep_path)
     tasks, columns = build_tasks(spec, sweep_path)
+    for t in tasks:
+        t.max_steps = max_steps
     store_path = Path(store_path) if store_path else default_store(sweep_path)
     finished: set[tuple] = set()
     if store_path.exists():

@@ -51,7 +51,7 @@ def run_point(task: Task) -> dict:
         graph = (build_graph(task.workload, task.phases) if isinstance(task.workload, Workload)
                  else task.workload)
         run = simulate(task.hw, graph, task.seed, hw_source=task.sources.get("hardware"),
-                       workload_source=task.sources.get("workload"))
+                       workload_source=task.sources.get("workload"), max_steps=task.max_steps)
         with tempfile.TemporaryDirectory(prefix="accelsim-point-") as tmp:
             summary = write_run(run, tmp)
             out["rows"] = read_layers(Path(tmp) / "layers.csv")

@@ -1,0 +1,20 @@
+"""Options shared by several sub-commands."""
+from __future__ import annotations
+
+import argparse
+
+from accelsim.core.limits import DEFAULT_MAX_STEPS
+
+
+def whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+
+
+def add_max_steps(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-steps", type=whole_number, default=DEFAULT_MAX_STEPS, metavar="N",
+                   help="refuse a run whose engine steps (estimated before simulating, a lower "
+                        f"bound) exceed N (default {DEFAULT_MAX_STEPS:,}, about 15-30 CPU-"
+                        "minutes; 0: no limit)")
