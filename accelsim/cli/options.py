@@ -18,3 +18,12 @@ def add_max_steps(p: argparse.ArgumentParser) -> None:
                    help="refuse a run whose engine steps (estimated before simulating, a lower "
                         f"bound) exceed N (default {DEFAULT_MAX_STEPS:,}, about 15-30 CPU-"
                         "minutes; 0: no limit)")
+
+
+def check_seed(seed: int, option: str = "--seed") -> int:
+    """``seed`` if NumPy accepts it (0 to 2^32 - 1), else a ConfigError naming the option."""
+    from accelsim.core.errors import ConfigError
+    from accelsim.core.ranges import Seed, range_of
+    if problem := range_of(Seed).problem(seed):
+        raise ConfigError(problem, field=option, fix=f"use a seed in {range_of(Seed).text()}")
+    return seed

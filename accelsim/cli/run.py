@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from accelsim.cli.options import add_max_steps
+from accelsim.cli.options import add_max_steps, check_seed
 
 
 def register(sub) -> None:
@@ -46,6 +46,7 @@ def run(args) -> int:
     from accelsim.results.report import print_summary
     from accelsim.results.writer import write_run
 
+    check_seed(args.seed)
     observers = [StepTrace()] if args.trace else []
     result = run_files(args.hw, args.workload, args.phases, args.batch, args.seed, observers,
                        max_steps=args.max_steps or None)
