@@ -19,6 +19,8 @@ An axis ``path`` is a dotted path into the hardware YAML (list items by index, b
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Any, Literal
 
@@ -99,6 +101,20 @@ class SweepSpec(BaseModel):
         if self.combine == "zip" and len({a.length for a in self.axes}) > 1:
             raise ValueError("combine: zip needs equally many values on every axis")
         return self
+
+
+def spec_identity(spec: SweepSpec, sweep_path: str | Path) -> str:
+    """SHA-256 of what makes a sweep this sweep: every field of the spec except the values
+    along its axes and the listed workloads (a sweep grown by more values or workloads is the
+    same sweep), plus the bytes of its base config file."""
+    data = spec.model_dump(mode="json", exclude={"workloads"})
+    for axis in data["axes"]:
+        for member in axis["zip"] or [axis]:
+            member.pop("values", None)
+    base = Path(sweep_path).parent / Path(spec.base).expanduser()
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode())
+    digest.update(base.read_bytes() if base.is_file() else b"")
+    return digest.hexdigest()
 
 
 def load_spec(path: str | Path) -> SweepSpec:
