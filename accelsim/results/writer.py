@@ -14,6 +14,7 @@ from pathlib import Path
 
 from accelsim import __version__
 from accelsim.core.errors import ConfigError
+from accelsim.core.outputs import writing
 from accelsim.energy.pricing import price, summary_section
 from accelsim.engine.run import Run
 from accelsim.hardware.error_profile import build_error_profile
@@ -152,8 +153,5 @@ def write_run(run: Run, out_dir: str | Path) -> dict:
 @contextmanager
 def output_errors(path: Path):
     """An unwritable output path is the user's problem to fix, not an internal error."""
-    try:
+    with writing(path, "-o/--out"):
         yield
-    except OSError as exc:
-        raise ConfigError(f"cannot write results: {exc.strerror or exc}", source=str(path),
-                          fix="choose a writable directory with -o/--out") from None

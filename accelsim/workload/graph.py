@@ -22,6 +22,7 @@ import networkx as nx
 from accelsim import __version__
 from accelsim.core.errors import ConfigError
 from accelsim.core.formats import BYTES_PER_ELEMENT
+from accelsim.core.outputs import writing
 from accelsim.workload.layers import Add, Gemm, Pool, Workload
 from accelsim.workload import trace
 from accelsim.workload.lowering import lower, optimizer_state_elements, phases_of
@@ -234,11 +235,8 @@ def op_nodes(g: nx.DiGraph) -> list[str]:
 
 def write_graph(g: nx.DiGraph, path: str | Path) -> None:
     data = nx.node_link_data(g, edges="edges")
-    try:
+    with writing(path, "-o", "the graph"):
         Path(path).write_text(json.dumps(data, indent=1, sort_keys=True))
-    except OSError as exc:
-        raise ConfigError(f"cannot write the graph: {exc.strerror or exc}", source=str(path),
-                          fix="choose a writable path with -o") from None
 
 
 def read_graph(path: str | Path) -> nx.DiGraph:
