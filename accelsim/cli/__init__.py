@@ -15,8 +15,15 @@ COMMANDS = ("run", "graph", "validate", "energy", "derive", "study", "crossbar_c
             "accuracy", "sweep", "compare", "regress", "plot")
 
 
+class _Parser(argparse.ArgumentParser):
+    """Bad command-line usage is one line too (usage is one ``--help`` away), exit status 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (fix: see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="accelsim", description="Cycle-level simulator of DNN training accelerators.")
     parser.add_argument("--version", action="version", version=f"accelsim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

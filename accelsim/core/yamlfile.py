@@ -159,6 +159,9 @@ def translate(exc: ValidationError, model: type[BaseModel], source: str | None,
     if kind == "plausible_range":
         return ConfigError(err["msg"], source=source, field=field,
                            fix=f"use a value in range (each range and its source: {ranges.DOC})")
+    if kind in ("int_type", "int_from_float") and isinstance(value, float):
+        return ConfigError(f"expected a whole number, got {value!r}", source=source,
+                           field=field, fix="write it without a decimal point")
     if kind in ("int_type", "float_type") and isinstance(value, (bool, str)):
         want = "a whole number" if kind == "int_type" else "a number"
         if isinstance(value, bool):
