@@ -101,14 +101,16 @@ class Experiment:
             self._ideal[key] = train(self.plans, self.data, self.config, formats=formats)
         return self._ideal[key]
 
-    def run(self, errors: ErrorSpec | None = None) -> dict[str, Any]:
-        """Train with ``errors`` and beside it the ideal run; the accuracy.json dict."""
+    def run(self, errors: ErrorSpec | None = None, on_epoch=None) -> dict[str, Any]:
+        """Train with ``errors`` and beside it the ideal run; the accuracy.json dict.
+        ``on_epoch(epoch, history)`` is called after each epoch of the run with errors."""
         errors = errors or ErrorSpec()
         formats = {**self.formats, **errors.formats}
         device, layers = self.resolve_crossbar(errors.crossbar, errors.source)
         ideal = self.ideal(formats)
         faulty = train(self.plans, self.data, self.config, formats=formats,
-                       bit_error_rate=errors.bit_error_rate, device=device, crossbar_layers=layers)
+                       bit_error_rate=errors.bit_error_rate, device=device, crossbar_layers=layers,
+                       on_epoch=on_epoch)
         return self._report(errors, formats, device, layers, faulty, ideal)
 
     def _report(self, errors, formats, device, layers, faulty: History, ideal: History) -> dict:

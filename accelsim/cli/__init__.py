@@ -12,7 +12,7 @@ from accelsim.core.errors import AccelsimError
 
 #: sub-command modules, in help order
 COMMANDS = ("run", "graph", "validate", "energy", "derive", "study", "crossbar_compare",
-            "accuracy", "sweep", "compare", "regress", "plot")
+            "accuracy", "sweep", "compare", "regress", "plot", "timeline")
 
 
 class _Parser(argparse.ArgumentParser):

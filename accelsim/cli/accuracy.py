@@ -82,7 +82,10 @@ def run(args) -> int:
     if args.crossbar:
         DEVICES.get(args.crossbar, source="--crossbar")
         errors = with_crossbar(errors, args.crossbar)
-    result = _experiment(args, args.seed).run(errors)
+    from accelsim.core.progress import progress
+    experiment = _experiment(args, args.seed)
+    with progress(experiment.config.epochs, "epochs") as bar:
+        result = experiment.run(errors, on_epoch=lambda *_: bar.update(1))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "accuracy.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -131,7 +134,9 @@ def run_sweep(args) -> int:
             DEVICES.get(args.crossbar, source="--crossbar")
             parameter, values = _parse_param(args.param)
             points = [(args.crossbar, parameter, v) for v in values]
-        rows = sweep.sweep_crossbar(experiments, points, base, progress=_show_crossbar)
+        with _bar(len(points) * len(experiments)) as bar:
+            rows = sweep.sweep_crossbar(experiments, points, base,
+                                        progress=lambda row: _show(bar, _crossbar_line(row)))
         sweep.write_csv(rows, out / "sweep.csv", sweep.CROSSBAR_COLUMNS)
         sweep.plot_crossbar(rows, out / "sweep.png", title)
     else:
@@ -141,7 +146,9 @@ def run_sweep(args) -> int:
                 raise ConfigError(f"unknown tensor kind {kind!r}", source="--kinds",
                                   fix="use some of: " + ", ".join(TENSOR_KINDS))
         rates = [_rate(v) for v in _split(args.ber)]
-        rows = sweep.sweep_ber(experiments, kinds, rates, base, progress=_show_ber)
+        with _bar(len(kinds) * len(rates) * len(experiments)) as bar:
+            rows = sweep.sweep_ber(experiments, kinds, rates, base,
+                                   progress=lambda row: _show(bar, _ber_line(row)))
         sweep.write_csv(rows, out / "sweep.csv", sweep.BER_COLUMNS)
         sweep.plot_ber(rows, out / "sweep.png", title)
         for kind, rate in sweep.tolerance(rows).items():
@@ -175,14 +182,28 @@ def _parse_param(text: str):
     return name.strip(), parsed
 
 
-def _show_ber(row: dict) -> None:
-    print(f"{row['tensor_kind']:>16} BER {row['bit_error_rate']:<8g} seed {row['seed']}: "
-          f"{100 * row['final_test_accuracy']:6.2f} % (ideal "
-          f"{100 * row['ideal_final_test_accuracy']:.2f} %)")
+def _bar(total: int):
+    from accelsim.core.progress import progress
+    return progress(total, "runs")
 
 
-def _show_crossbar(row: dict) -> None:
+def _show(bar, line: str) -> None:
+    """Print a result line above the progress bar (plainly when there is no bar)."""
+    if bar.disable:
+        print(line)
+    else:
+        bar.write(line)
+    bar.update(1)
+
+
+def _ber_line(row: dict) -> str:
+    return (f"{row['tensor_kind']:>16} BER {row['bit_error_rate']:<8g} seed {row['seed']}: "
+            f"{100 * row['final_test_accuracy']:6.2f} % (ideal "
+            f"{100 * row['ideal_final_test_accuracy']:.2f} %)")
+
+
+def _crossbar_line(row: dict) -> str:
     what = f"{row['parameter']}={row['value']}" if row["parameter"] else "preset"
-    print(f"{row['device']:>10} {what:<16} seed {row['seed']}: "
-          f"{100 * row['final_test_accuracy']:6.2f} % (ideal "
-          f"{100 * row['ideal_final_test_accuracy']:.2f} %)")
+    return (f"{row['device']:>10} {what:<16} seed {row['seed']}: "
+            f"{100 * row['final_test_accuracy']:6.2f} % (ideal "
+            f"{100 * row['ideal_final_test_accuracy']:.2f} %)")

@@ -14,13 +14,22 @@ def register(sub) -> None:
     p.add_argument("path", metavar="RUN_DIR|SWEEP_DB")
     p.add_argument("-o", "--out", metavar="DIR",
                    help="output directory (default: RUN_DIR/plots or <store stem>_plots)")
+    p.add_argument("--timeline", action="store_true",
+                   help="draw the step's timeline (a run directory written with --trace): one "
+                        "row per unit, busy and stall spans by cause, phase starts marked")
+    p.add_argument("--window", metavar="START:END", default=None,
+                   help="with --timeline: only these cycles (either side may be empty)")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from accelsim.tools.plot import plot_path
 
-    files, notes = plot_path(args.path, args.out)
+    if args.window and not args.timeline:
+        from accelsim.core.errors import ConfigError
+        raise ConfigError("--window goes with --timeline", field="--window",
+                          fix="add --timeline, or drop --window")
+    files, notes = plot_path(args.path, args.out, args.timeline, args.window)
     for note in notes:
         print(f"note: {note}")
     for f in files:

@@ -19,7 +19,11 @@ def register(sub) -> None:
     p.add_argument("--batch", type=_positive, default=None, help="override the batch size")
     p.add_argument("--seed", type=int, default=0, help="seed recorded with the results")
     add_max_steps(p)
-    p.add_argument("--trace", action="store_true", help="also write trace.csv (one row per step)")
+    p.add_argument("--trace", action="store_true",
+                   help="also write trace.csv (one row per step) and the trace_*.csv files of "
+                        "DRAM transfers, dependency waits and buffer occupancy")
+    p.add_argument("--timeline", metavar="FILE.json", default=None,
+                   help="also write a Perfetto / chrome://tracing timeline of the step")
     p.add_argument("--accuracy", nargs="?", const="auto", default=None, metavar="NETWORK",
                    help="train a network on the 8×8 digits with this run's error profile "
                         "injected and add the result to summary.json; NETWORK is mlp, cnn or a "
@@ -47,19 +51,26 @@ def run(args) -> int:
     from accelsim.results.writer import write_run
 
     check_seed(args.seed)
-    observers = [StepTrace()] if args.trace else []
+    observers = [StepTrace()] if args.trace or args.timeline else []
     result = run_files(args.hw, args.workload, args.phases, args.batch, args.seed, observers,
                        max_steps=args.max_steps or None)
     if args.accuracy:
         result.extra["accuracy"] = _accuracy(args, result)
     summ = write_run(result, args.out)
-    if args.trace:
+    if observers:
         from pathlib import Path
 
         from accelsim.results.writer import output_errors
-        with output_errors(Path(args.out)):
-            observers[0].write(f"{args.out}/trace.csv")
+        if args.trace:
+            with output_errors(Path(args.out)):
+                observers[0].write(args.out)
+        if args.timeline:
+            from accelsim.results.perfetto import write_timeline
+            with output_errors(Path(args.timeline)):
+                write_timeline(args.out, args.timeline, observers[0].records)
     print_summary(summ, args.out)
+    if args.timeline:
+        print(f"timeline: {args.timeline} (open it in ui.perfetto.dev or chrome://tracing)")
     return 0
 
 

@@ -13,7 +13,8 @@ def check_priceable(hw: HardwareConfig, source: str | None = None) -> None:
     actions.update({f"buffer.{b.name}": {"read_words": 1, "write_words": 1}
                     for b in hw.scratchpad})
     if not hw.dram.ideal:
-        actions["dram"] = {"read_bytes": 1, "write_bytes": 1, "activations": 1}
+        actions["dram"] = {"read_bytes": 1, "write_bytes": 1, "activations": 1,
+                           "refreshes": 1, "active_rank_ns": 1}
     counts = {"schema": "accelsim.counts/1", "clock_ghz": hw.clock_ghz, "node_nm": hw.node_nm,
               "total_cycles": 1,
               "rows": [{"layer": "check", "phase": "forward", "total_cycles": 1,

@@ -9,7 +9,8 @@ Schema ``accelsim.counts/1``::
                "actions": {"mac": {"int8"|"bf16"|"fp16"|"fp32": n},
                            "vector": {"fp32_ops": n},
                            "buffer.<name>": {"read_words": n, "write_words": n},
-                           "dram": {"read_bytes": n, "write_bytes": n, "activations": n},
+                           "dram": {"read_bytes": n, "write_bytes": n, "activations": n,
+                                    "refreshes": n, "active_rank_ns": ns},
                            "crossbar": {"adc_conversions": n, "dac_drives": n, "cell_reads": n,
                                         "write_pulses": n, "shift_adds": n,
                                         "digital_accumulations": n}}}, ...]}
@@ -30,7 +31,7 @@ PHASES = ("forward", "backward_data", "backward_weight", "update")
 ACTIONS = {
     "mac": ("int8", "bf16", "fp16", "fp32"),
     "vector": ("fp32_ops",),
-    "dram": ("read_bytes", "write_bytes", "activations"),
+    "dram": ("read_bytes", "write_bytes", "activations", "refreshes", "active_rank_ns"),
     "crossbar": ("adc_conversions", "dac_drives", "cell_reads", "write_pulses", "shift_adds",
                  "digital_accumulations"),
 }

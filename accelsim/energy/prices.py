@@ -15,7 +15,8 @@ Rules (docs/energy.md gives the derivations):
 - Scratchpad word = the technology's per-``access_bits`` energy × word bits / access_bits;
   leakage = leakage_mw × capacity / reference capacity.
 - DRAM: bits × (core read or write pJ/bit) and bits × I/O pJ/bit; activations × ACT+PRE energy;
-  background power per channel × channels.
+  refreshes × refresh energy; active-standby rank-ns × (active − precharge standby) mW; static
+  background = precharge standby per rank × ranks × channels.
 - Crossbar: ADC per conversion by (bits, node); DAC and shift-add scaled from 32 nm; cell read
   and write pulse per event (device physics, not node-scaled); digital accumulation = int32 add.
 """
@@ -76,7 +77,8 @@ class PriceList:
         for b in self.buffers:
             names += [f"buffer_{b}_read", f"buffer_{b}_write"]
         if self.dram is not None:
-            names += ["dram_read", "dram_write", "dram_io", "dram_activation"]
+            names += ["dram_read", "dram_write", "dram_io", "dram_activation", "dram_refresh",
+                      "dram_active_standby"]
         if with_crossbar:
             names += list(CROSSBAR_COLUMNS.values())
         return names
@@ -89,8 +91,9 @@ class PriceList:
             ref = buf["resolved_technology"]["reference_capacity_bytes"]
             out[f"buffer_{name}_leakage"] = (LEAKAGE, leak * buf["capacity_bytes"] / ref)
         if self.dram is not None:
-            per_channel = self._dram("background_mw_per_channel", "DRAM background power")
-            out["dram_background"] = (DRAM_BACKGROUND, per_channel * self.dram["channels"])
+            per_rank = self._dram("precharge_standby_mw_per_rank", "DRAM background power")
+            ranks = self.dram["ranks"] * self.dram["channels"]
+            out["dram_background"] = (DRAM_BACKGROUND, per_rank * ranks)
         return out
 
     # -- per-action charges ------------------------------------------------------------------
@@ -150,6 +153,12 @@ class PriceList:
         if action == "activations":
             return [Charge("dram_activation",
                            self._dram("activation_nj", "DRAM row activations") * 1000.0)]
+        if action == "refreshes":
+            return [Charge("dram_refresh", self._dram("refresh_nj", "DRAM refreshes") * 1000.0)]
+        if action == "active_rank_ns":
+            active = self._dram("active_standby_mw_per_rank", "DRAM active standby")
+            idle = self._dram("precharge_standby_mw_per_rank", "DRAM active standby")
+            return [Charge("dram_active_standby", active - idle)]
         kind = "read" if action == "read_bytes" else "write"
         core = self._dram(f"{kind}_pj_per_bit", f"DRAM {kind}s")
         io = self._dram("io_pj_per_bit", f"DRAM {kind}s")

@@ -30,7 +30,7 @@ DEFAULT_ORIGIN = "accelsim/energy/default_table.yaml"  # install-independent, fo
 KEY_PATTERNS = (
     r"node\.energy_factor_from_45nm\.\d+",
     r"dram\.[A-Za-z0-9_]+\.(read_pj_per_bit|write_pj_per_bit|io_pj_per_bit|activation_nj"
-    r"|background_mw_per_channel)",
+    r"|precharge_standby_mw_per_rank|active_standby_mw_per_rank|refresh_nj)",
     r"crossbar\.adc_pj_per_conversion\.\d+b\.\d+nm",
     r"crossbar\.adc_area_um2\.\d+b\.\d+nm",
     r"scratchpad\..+\.(read_energy_pj|write_energy_pj|leakage_mw|area_mm2)",
@@ -44,7 +44,8 @@ ENTRY_RANGES = (
                                 lo_open=True)),
     ("um2", Plausible(0, 1e8, "a converter or driver is 1-10^4 µm²; 100 mm²", "µm²", True)),
     ("mm2", Plausible(0, 1e5, "a macro is < 100 mm²; a whole wafer 70,000 mm²", "mm²", True)),
-    ("nj", Plausible(0, 1e3, "a DRAM row activation costs 1-10 nJ; 1 µJ", "nJ", True)),
+    ("nj", Plausible(0, 1e5, "a DRAM row activation costs 1-10 nJ, an all-bank refresh "
+                             "100-1000 nJ; 100 µJ", "nJ", True)),
     ("mw", Plausible(0, 1e6, "background and leakage powers are mW to W; 1 kW", "mW", True)),
     ("pj", Plausible(0, 1e4, "one action (a MAC, a bit moved, a conversion) costs 0.001-100 "
                               "pJ; 10 nJ", "pJ", True)),

@@ -28,6 +28,8 @@ class OpRow:
     dram_read_bytes: int = 0
     dram_write_bytes: int = 0
     dram_activations: int = 0
+    dram_refreshes: int = 0
+    dram_active_rank_ns: float = 0.0
     spill_bytes: int = 0
     buffer_reads: dict[str, int] = field(default_factory=dict)    # words
     buffer_writes: dict[str, int] = field(default_factory=dict)   # words
@@ -49,6 +51,13 @@ class OpRow:
         """Useful operations over the unit's peak during this row's window."""
         ops = self.macs or self.vector_ops
         return ops / (self.total_cycles * self.peak_ops_per_cycle) if self.total_cycles else 0.0
+
+    def add_dram(self, cost) -> int:
+        """Add a DRAM transfer's counts; return its completion cycle."""
+        self.dram_activations += cost.activations
+        self.dram_refreshes += cost.refreshes
+        self.dram_active_rank_ns += cost.active_rank_ns
+        return cost.end_cycle
 
     def add_plan_counts(self, plan: Plan, buffer_names: list[str]) -> None:
         """Sum the action counts of every step of ``plan`` (distinct steps counted once each)."""

@@ -193,6 +193,11 @@ class Simulator:
                         mac_format=self.g.graph.get("formats", {}).get("mac", "bf16"),
                         start_cycle=start)
             row.dependency_stall_cycles = int(env.now) - start
+            if self.observers and row.dependency_stall_cycles:
+                waited = max((self.rows[p] for p in self._pred_ops(op)),
+                             key=lambda r: r.end_cycle)
+                for obs in self.observers:
+                    obs.on_wait(row, waited)
             self._spilled = 0
             spill = StepBuilder([b.word_bytes for b in self.buf_cfgs])
             operands = self._operands(op, node["order"], spill)
@@ -213,6 +218,7 @@ class Simulator:
             self.rows[op] = row
             for obs in self.observers:
                 obs.on_operation(row)
+                obs.on_occupancy(row.end_cycle, dict(zip(self.buf_names, self.residency.used)))
             self.done[op].succeed()
 
     def _play(self, plan: Plan, row: OpRow):
@@ -236,8 +242,9 @@ class Simulator:
             for step in steps:
                 yield in_slots.get(1)
                 if step.dram_read_bytes:
-                    row.dram_activations += dram.activations(step.dram_read_bytes)
-                    t = dram.transfer(step.dram_read_bytes)
+                    t = row.add_dram(dram.transfer(step.dram_read_bytes))
+                    for obs in self.observers:
+                        obs.on_transfer(row, "read", int(env.now), int(t), step.dram_read_bytes)
                     if t > env.now:
                         yield env.timeout(t - env.now)
                 in_q.put(step)
@@ -247,8 +254,9 @@ class Simulator:
                 step = yield out_q.get()
                 if step is None:
                     return
-                row.dram_activations += dram.activations(step.dram_write_bytes)
-                t = dram.transfer(step.dram_write_bytes)
+                t = row.add_dram(dram.transfer(step.dram_write_bytes, write=True))
+                for obs in self.observers:
+                    obs.on_transfer(row, "write", int(env.now), int(t), step.dram_write_bytes)
                 if t > env.now:
                     yield env.timeout(t - env.now)
                 out_slots.put(1)

@@ -215,7 +215,7 @@ def _dram(cfg: _Cfg) -> Dram:
     words_per_cycle = cfg.positive_int(section, "bandwidth", first)
     return Dram(preset="ddr4_3200", channels=1,
                 bandwidth_gb_per_s_per_channel=float(words_per_cycle) * 1.0 * CLOCK_GHZ,
-                latency_ns=1.0, t_rc_ns=0.0)
+                latency_ns=1.0)
 
 
 def load_scalesim_cfg(path: str | Path) -> HardwareConfig:

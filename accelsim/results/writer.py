@@ -27,7 +27,8 @@ BASE_COLUMNS = ["layer", "phase", "unit", "macs", "vector_ops", "compute_cycles"
                 "total_cycles", "bank_conflict_stall_cycles", "dram_stall_cycles",
                 "dependency_stall_cycles", "utilization", "start_cycle", "end_cycle", "steps",
                 "a_read_elements", "b_read_elements", "c_write_elements", "dram_read_bytes",
-                "dram_write_bytes", "dram_activations", "spill_bytes"]
+                "dram_write_bytes", "dram_activations", "dram_refreshes", "dram_active_rank_ns",
+                "spill_bytes"]
 
 
 def layer_rows(run: Run) -> list[dict]:
@@ -46,7 +47,8 @@ def layer_rows(run: Run) -> list[dict]:
              "b_read_elements": r.array_elements.get("b_read", 0),
              "c_write_elements": r.array_elements.get("c_write", 0),
              "dram_read_bytes": r.dram_read_bytes, "dram_write_bytes": r.dram_write_bytes,
-             "dram_activations": r.dram_activations, "spill_bytes": r.spill_bytes}
+             "dram_activations": r.dram_activations, "dram_refreshes": r.dram_refreshes,
+             "dram_active_rank_ns": round(r.dram_active_rank_ns, 3), "spill_bytes": r.spill_bytes}
         for n in names:
             d[f"buffer_{n}_read_words"] = r.buffer_reads.get(n, 0)
             d[f"buffer_{n}_write_words"] = r.buffer_writes.get(n, 0)
@@ -69,7 +71,9 @@ def counts(run: Run) -> dict:
                 actions[f"buffer.{n}"] = {"read_words": rd, "write_words": wr}
         if r.dram_read_bytes or r.dram_write_bytes:
             actions["dram"] = {"read_bytes": r.dram_read_bytes, "write_bytes": r.dram_write_bytes,
-                               "activations": r.dram_activations}
+                               "activations": r.dram_activations,
+                               "refreshes": r.dram_refreshes,
+                               "active_rank_ns": r.dram_active_rank_ns}
         actions.update(r.extra_actions)
         rows.append({"layer": r.layer, "phase": r.phase, "total_cycles": r.total_cycles,
                      "actions": actions})

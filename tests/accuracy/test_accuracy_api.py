@@ -1,8 +1,8 @@
 """``evaluate_error_profile``: the function ``accelsim run … --accuracy`` calls."""
 import pytest
 
-from accelsim.core.errors import ConfigError
 from accelsim.accuracy.api import evaluate_error_profile
+from accelsim.core.errors import ConfigError
 
 PROFILE = {
     "schema": "accelsim.error_profile/1",

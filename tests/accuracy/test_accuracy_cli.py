@@ -116,8 +116,8 @@ def test_zero_epochs_or_lr_is_an_error_not_the_default(tmp_path, capsys, command
 def test_seed_0_and_the_defaults_reach_the_experiment():
     import argparse
 
-    from accelsim.cli.accuracy import _experiment
     from accelsim.accuracy.api import DEFAULT_EPOCHS, DEFAULT_LR
+    from accelsim.cli.accuracy import _experiment
     args = argparse.Namespace(network="mlp", epochs=None, lr=None, crossbar_lr=None,
                               max_iterations=None)
     config = _experiment(args, seed=0).config

@@ -5,8 +5,14 @@ import numpy as np
 import pytest
 
 from accelsim.core.errors import ConfigError
-from accelsim.hardware.crossbar.devices import (DEVICES, conductance, curve_a, normalised_a,
-                                         pulse_position, resolve_device)
+from accelsim.hardware.crossbar.devices import (
+    DEVICES,
+    conductance,
+    curve_a,
+    normalised_a,
+    pulse_position,
+    resolve_device,
+)
 
 NAMES = {"ag-a-si", "taox-hfox", "pcmo", "alox-hfo2", "gst-pcm", "epiram", "hzo-fefet", "ideal"}
 

@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from accelsim.core.errors import ConfigError
 from accelsim.accuracy.error_profile import read_errors, spec_from_profile
+from accelsim.core.errors import ConfigError
 
 
 def profile(**changes):

@@ -2,8 +2,15 @@
 import numpy as np
 import pytest
 
-from accelsim.accuracy.network import (Conv2D, Dense, Pool, SGDMomentum, col2im, im2col,
-                                         softmax_cross_entropy)
+from accelsim.accuracy.network import (
+    Conv2D,
+    Dense,
+    Pool,
+    SGDMomentum,
+    col2im,
+    im2col,
+    softmax_cross_entropy,
+)
 
 
 def _direct_conv(x, w, stride, pad):

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from accelsim.accuracy.api import Experiment
-from accelsim.hardware.crossbar.devices import DEVICES
 from accelsim.accuracy.error_profile import CrossbarSpec, ErrorSpec
+from accelsim.hardware.crossbar.devices import DEVICES
 
 NON_IDEAL = [n for n in DEVICES.names() if n != "ideal"]
 

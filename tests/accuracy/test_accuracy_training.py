@@ -3,11 +3,11 @@ import numpy as np
 import pytest
 from scipy.stats import binom
 
-from accelsim.core.formats import TENSOR_KINDS
 from accelsim.accuracy.dataset import load_digits_split
-from accelsim.hardware.crossbar.devices import resolve_device
 from accelsim.accuracy.trainer import TrainConfig, train
 from accelsim.accuracy.workload_network import load_network_workload, plan_network
+from accelsim.core.formats import TENSOR_KINDS
+from accelsim.hardware.crossbar.devices import resolve_device
 
 BF16 = {**dict.fromkeys(TENSOR_KINDS, "bf16"), "optimizer_state": "fp32"}
 FP32 = dict.fromkeys(TENSOR_KINDS, "fp32")

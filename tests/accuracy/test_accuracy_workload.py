@@ -1,8 +1,8 @@
 """Workload YAMLs as functional networks: adaptation to digits and unsupported layer kinds."""
 import pytest
 
-from accelsim.core.errors import ConfigError
 from accelsim.accuracy.workload_network import load_network_workload, plan_network
+from accelsim.core.errors import ConfigError
 from accelsim.workload.layers import Workload
 
 

@@ -113,6 +113,16 @@ def test_unknown_cfg_key(capsys, tmp_path):
     assert "[architecture_presets] arraywidht" in msg and "ArrayWidth" in msg
 
 
+@pytest.mark.parametrize("dram,where,what", [
+    ("{preset: hbm2, mapping: rorabgbach}", "dram", "ch ra bg ba ro co"),
+    ("{preset: hbm2, rw_queue: both}", "dram.rw_queue", "'unified' or 'split'"),
+    ("{preset: hbm2, tccd_l_ck: -1}", "dram.tccd_l_ck", "outside the plausible range [0, "),
+])
+def test_bad_dram_field_names_it(capsys, tmp_path, dram, where, what):
+    msg = fails(capsys, "validate", write(tmp_path, "hw.yaml", HW + f"dram: {dram}\n"))
+    assert f"hw.yaml: {where}" in msg and what in msg
+
+
 # --- zero or negative dimension ----------------------------------------------------------------
 
 def test_zero_channels(capsys, tmp_path):

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from accelsim.api import load_graph, simulate
-from accelsim.api import hardware_from_dict
+from accelsim.api import hardware_from_dict, load_graph, simulate
 from accelsim.results.writer import write_run
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,9 +3,9 @@ beyond tolerance, a missing layer or metric), 2 on unusable input."""
 import json
 
 import pytest
+from comparekit import copy_run, edit, make_run, read, write
 
 from accelsim.cli import main
-from comparekit import copy_run, edit, make_run, read, write
 
 
 @pytest.fixture(scope="module")

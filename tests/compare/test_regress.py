@@ -3,9 +3,9 @@ import json
 
 import pytest
 import yaml
+from comparekit import ROOT, TINY_HW, edit
 
 from accelsim.cli import main
-from comparekit import ROOT, TINY_HW, edit
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 import pytest
 import yaml
 
-from accelsim.cli import main
 from accelsim.api import hardware_from_dict, load_hardware
+from accelsim.cli import main
 from accelsim.core.errors import ConfigError
 
 

@@ -1,10 +1,10 @@
 """CrossbarConfig: preset defaults, overrides, derived quantities and bad input."""
 import pytest
 
-from accelsim.hardware.crossbar.config import CrossbarConfig, crossbar_from_dict
-from accelsim.hardware.crossbar.presets import TILE_PRESETS
 from accelsim.core.errors import ConfigError
 from accelsim.core.yamlfile import load_yaml
+from accelsim.hardware.crossbar.config import CrossbarConfig, crossbar_from_dict
+from accelsim.hardware.crossbar.presets import TILE_PRESETS
 
 
 def test_defaults_come_from_the_default_preset():

@@ -1,11 +1,15 @@
 """The error_profile.crossbar section built from a config and kernel calls."""
-from accelsim.hardware.crossbar.config import crossbar_from_dict
-from accelsim.hardware.crossbar.error_profile import error_profile_section
-from accelsim.hardware.crossbar.kernels import (backward_mvm, forward_vmm, outer_product_update,
-                                       program_weights)
-from accelsim.hardware.crossbar.mapping import WeightMatrix, map_matrix
-from accelsim.hardware.crossbar.devices import resolve_device
 from accelsim.accuracy.error_profile import CrossbarSpec
+from accelsim.hardware.crossbar.config import crossbar_from_dict
+from accelsim.hardware.crossbar.devices import resolve_device
+from accelsim.hardware.crossbar.error_profile import error_profile_section
+from accelsim.hardware.crossbar.kernels import (
+    backward_mvm,
+    forward_vmm,
+    outer_product_update,
+    program_weights,
+)
+from accelsim.hardware.crossbar.mapping import WeightMatrix, map_matrix
 
 
 def test_section_shape_and_totals():

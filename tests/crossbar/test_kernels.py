@@ -4,8 +4,12 @@ import math
 import pytest
 
 from accelsim.hardware.crossbar.config import crossbar_from_dict
-from accelsim.hardware.crossbar.kernels import (backward_mvm, forward_vmm, outer_product_update,
-                                       program_weights)
+from accelsim.hardware.crossbar.kernels import (
+    backward_mvm,
+    forward_vmm,
+    outer_product_update,
+    program_weights,
+)
 from accelsim.hardware.crossbar.mapping import WeightMatrix, map_matrix
 
 BATCH = 8

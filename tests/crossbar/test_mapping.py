@@ -4,10 +4,15 @@ import math
 import numpy as np
 import pytest
 
-from accelsim.hardware.crossbar.config import crossbar_from_dict
-from accelsim.hardware.crossbar.mapping import (WeightMatrix, col2im_adds, map_matrix, plan,
-                                       weight_matrix)
 from accelsim.core.errors import ConfigError
+from accelsim.hardware.crossbar.config import crossbar_from_dict
+from accelsim.hardware.crossbar.mapping import (
+    WeightMatrix,
+    col2im_adds,
+    map_matrix,
+    plan,
+    weight_matrix,
+)
 from accelsim.workload.layers import Workload
 
 

@@ -3,13 +3,12 @@ import math
 
 import pytest
 
-from accelsim.api import hardware_from_dict
-from accelsim.hardware.crossbar.kernels import forward_vmm
-from accelsim.api import simulate
-from accelsim.results.crossbar_summary import crossbar_summary
-from accelsim.energy.pricing import price
-from accelsim.results.writer import counts
+from accelsim.api import hardware_from_dict, simulate
 from accelsim.core.yamlfile import load_yaml
+from accelsim.energy.pricing import price
+from accelsim.hardware.crossbar.kernels import forward_vmm
+from accelsim.results.crossbar_summary import crossbar_summary
+from accelsim.results.writer import counts
 from accelsim.workload.graph import build_graph
 from accelsim.workload.loader import load_workload
 

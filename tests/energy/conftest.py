@@ -31,7 +31,8 @@ def counts_doc(rows=None, total_cycles=1000, clock_ghz=1.0, node_nm=22) -> dict:
                 "mac": {"bf16": 1000, "int8": 10},
                 "buffer.act": {"read_words": 100, "write_words": 40},
                 "buffer.wgt": {"read_words": 30},
-                "dram": {"read_bytes": 640, "write_bytes": 64, "activations": 2}}},
+                "dram": {"read_bytes": 640, "write_bytes": 64, "activations": 2,
+                         "refreshes": 3, "active_rank_ns": 500.0}}},
             {"layer": "conv1", "phase": "backward_data", "total_cycles": 300, "actions": {
                 "mac": {"bf16": 500}, "buffer.act": {"read_words": 7}}},
             {"layer": "conv1", "phase": "update", "total_cycles": 100, "actions": {

@@ -3,13 +3,13 @@ import math
 
 import pytest
 
-from accelsim.cli import main
-from accelsim.tools.derive import derive_mram, to_yaml
 from accelsim.api import load_hardware
+from accelsim.cli import main
+from accelsim.core.errors import ConfigError
 from accelsim.energy.area import buffer_area_mm2
 from accelsim.energy.pricing import price
-from accelsim.core.errors import ConfigError
 from accelsim.hardware.memory.mram_write import MramWritePoint
+from accelsim.tools.derive import derive_mram, to_yaml
 
 MB = 1 << 20
 

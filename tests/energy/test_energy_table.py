@@ -2,8 +2,8 @@
 import pytest
 import yaml
 
-from accelsim.energy.table import EnergyTable
 from accelsim.core.errors import ConfigError
+from accelsim.energy.table import EnergyTable
 
 
 def write(tmp_path, doc, name="t.yaml"):

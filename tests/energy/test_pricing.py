@@ -4,9 +4,9 @@ import math
 
 import pytest
 
+from accelsim.core.errors import ConfigError
 from accelsim.energy.pricing import column, price, summary_section
 from accelsim.energy.table import EnergyTable
-from accelsim.core.errors import ConfigError
 
 F22 = 0.294          # Stillmaker 45 → 22 nm
 F40 = 0.868          # 45 → 40 nm (Aladdin register node)
@@ -36,10 +36,14 @@ def test_closed_forms_of_every_component(config, counts):
     assert row["dram_write_energy_pj"] == pytest.approx(64 * 8 * 4.63)
     assert row["dram_io_energy_pj"] == pytest.approx(704 * 8 * 10.0)
     assert row["dram_activation_energy_pj"] == pytest.approx(2 * 4230.0)
+    # refresh per refresh of a rank; active standby = (active − precharge standby) mW × rank-ns
+    assert row["dram_refresh_energy_pj"] == pytest.approx(3 * 670600.0)
+    assert row["dram_active_standby_energy_pj"] == pytest.approx((499.2 - 355.2) * 500.0)
     # static: leakage mW × ns (1 GHz: 600 cycles = 600 ns); act 1 MB SRAM 26.6 mW, wgt 0.5 MB STT
     assert row["buffer_act_leakage_energy_pj"] == pytest.approx(26.6 * 600)
     assert row["buffer_wgt_leakage_energy_pj"] == pytest.approx(4.2 / 2 * 600)
-    assert row["dram_background_energy_pj"] == pytest.approx(441.0 * 600)
+    # DRAM background: precharge standby of the one rank of the one channel
+    assert row["dram_background_energy_pj"] == pytest.approx(355.2 * 600)
     # vector: fp32 FMA lane op = 3.7 + 0.9 pJ at 45 nm
     assert r["rows"][2]["vector_energy_pj"] == pytest.approx(64 * 4.6 * F22)
 
@@ -95,7 +99,7 @@ def test_repricing_with_the_same_table_is_bit_identical(config, counts):
     ("dram.ddr4_3200.read_pj_per_bit", "dram_read"),
     ("dram.ddr4_3200.io_pj_per_bit", "dram_io"),
     ("dram.ddr4_3200.activation_nj", "dram_activation"),
-    ("dram.ddr4_3200.background_mw_per_channel", "dram_background"),
+    ("dram.ddr4_3200.refresh_nj", "dram_refresh"),
     ("pe_register.pj_per_bit_access_40nm", "pe_register"),
     ("scratchpad.act.leakage_mw", "buffer_act_leakage"),
     ("scratchpad.wgt.read_energy_pj", "buffer_wgt_read"),
@@ -171,7 +175,7 @@ def test_missing_entry_for_a_component_in_use(make_hardware, make_counts, config
     # ... a table can supply them
     entries = {f"dram.ddr5_4800.{k}": {"value": 1.0, "source": "test"} for k in (
         "read_pj_per_bit", "write_pj_per_bit", "io_pj_per_bit", "activation_nj",
-        "background_mw_per_channel")}
+        "precharge_standby_mw_per_rank", "active_standby_mw_per_rank", "refresh_nj")}
     price(counts, cfg, EnergyTable.default().with_overrides({"entries": entries}))
     # a component not in use needs no entry: 7 nm counts without MACs or vector ops price fine
     rows = [{"layer": "l", "phase": "forward", "total_cycles": 5,

@@ -1,12 +1,13 @@
 """Properties over random small machines and layers (hypothesis)."""
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from testkit import machine
 
 from accelsim.api import simulate
 from accelsim.hardware.compute.systolic_timing import map_gemm
 from accelsim.workload.graph import build_graph
 from accelsim.workload.layers import Workload
 from accelsim.workload.lowering import lower
-from testkit import machine
 
 
 @st.composite

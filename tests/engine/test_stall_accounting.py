@@ -1,9 +1,9 @@
 """Every stall has a cause, and the causes add up (issue: stall accounting)."""
 import pytest
+from testkit import machine, small_cnn
 
 from accelsim.api import simulate
 from accelsim.workload.graph import build_graph
-from testkit import machine, small_cnn
 
 
 @pytest.mark.parametrize("df", ["os", "ws", "is"])

@@ -2,7 +2,8 @@
 from math import ceil
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accelsim.hardware.compute.systolic_timing import map_gemm
 

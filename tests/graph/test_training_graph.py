@@ -1,9 +1,9 @@
 """The training dataflow graph: operations, typed tensor edges, liveness, JSON playback."""
 import networkx as nx
+from testkit import machine, small_cnn
 
 from accelsim.api import simulate
 from accelsim.workload.graph import build_graph, op_nodes, read_graph, write_graph
-from testkit import machine, small_cnn
 
 
 def test_phases_and_edges():

@@ -4,8 +4,16 @@ import math
 import pytest
 
 from accelsim.core.errors import ConfigError
-from accelsim.hardware.memory.mram_write import MramWritePoint, check_validity, write_error_rate
-from accelsim.hardware.memory.technology import (TECHNOLOGIES, apply_write_point, resolve_technology)
+from accelsim.hardware.memory.mram_write import (
+    MramWritePoint,
+    check_validity,
+    write_error_rate,
+)
+from accelsim.hardware.memory.technology import (
+    TECHNOLOGIES,
+    apply_write_point,
+    resolve_technology,
+)
 
 NOMINAL = TECHNOLOGIES.get("stt_mram_22nm")
 
@@ -135,8 +143,8 @@ def test_cell_part_larger_than_the_write_total_is_rejected():
 
 @pytest.mark.parametrize("field", ["pulse_ns", "voltage_scale", "thermal_stability_delta"])
 def test_zero_or_negative_device_fields_are_rejected(field):
-    from accelsim.hardware.config import HardwareConfig
     from accelsim.core.yamlfile import validate
+    from accelsim.hardware.config import HardwareConfig
     data = {"name": "t", "arrays": [{"rows": 2, "cols": 2, "dataflow": "os"}],
             "scratchpad": [{"name": "sp", "capacity_bytes": 4096, "technology": "stt_mram_22nm",
                             "holds": ["ifmap", "filter", "ofmap"], "mram_write": {field: 0}}]}
@@ -167,8 +175,8 @@ def test_a_point_without_a_pulse_keeps_the_presets_own_cell_pulse():
 
 
 def test_a_config_without_a_pulse_keeps_the_presets_pulse():
-    from accelsim.hardware.config import HardwareConfig
     from accelsim.core.yamlfile import validate
+    from accelsim.hardware.config import HardwareConfig
     data = {"name": "t", "arrays": [{"rows": 2, "cols": 2, "dataflow": "os"}],
             "scratchpad": [{"name": "sp", "capacity_bytes": 4096, "technology": HALF.name,
                             "holds": ["ifmap", "filter", "ofmap"],

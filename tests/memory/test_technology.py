@@ -2,7 +2,11 @@
 import pytest
 
 from accelsim.core.errors import ConfigError
-from accelsim.hardware.memory.technology import TECHNOLOGIES, counterpart, resolve_technology
+from accelsim.hardware.memory.technology import (
+    TECHNOLOGIES,
+    counterpart,
+    resolve_technology,
+)
 
 
 @pytest.mark.parametrize("key, value", [

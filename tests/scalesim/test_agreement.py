@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from accelsim.cli import main
 from accelsim.api import load_hardware
+from accelsim.cli import main
 from accelsim.workload.layers import Conv2d, Gemm
 from accelsim.workload.loader import load_workload
 

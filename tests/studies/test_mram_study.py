@@ -9,10 +9,10 @@ import math
 import pytest
 from matplotlib.image import imread
 
-from accelsim.cli import main
 from accelsim.api import load_hardware
-from accelsim.energy.pricing import price
+from accelsim.cli import main
 from accelsim.core.errors import ConfigError
+from accelsim.energy.pricing import price
 from accelsim.tools.studies import mram
 
 BASE = mram.DEFAULT_BASE

@@ -3,9 +3,9 @@ import socket
 import sys
 
 import pytest
+from sweepkit import GRID_AXES, write_sweep
 
 from accelsim.cli import main
-from sweepkit import GRID_AXES, write_sweep
 
 
 def one_error_line(capsys, *argv) -> str:

@@ -1,10 +1,10 @@
 """The Dask path: a sweep of 8 points on a local Dask cluster stores exactly what the local
 process pool stores."""
 import pytest
-
-from accelsim.tools.sweep import run_sweep
 from sweepkit import CNN, GRID_AXES, MLP, write_sweep
 from test_sweep_run import stored
+
+from accelsim.tools.sweep import run_sweep
 
 pytest.importorskip("distributed")
 

@@ -8,9 +8,10 @@ import subprocess
 import sys
 import time
 
-from accelsim.tools.sweep import run_sweep
 from sweepkit import MLP, write_sweep
 from test_sweep_run import stored
+
+from accelsim.tools.sweep import run_sweep
 
 POINTS = 40
 

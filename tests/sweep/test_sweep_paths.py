@@ -2,10 +2,10 @@
 import copy
 
 import pytest
+from sweepkit import TINY_HW
 
 from accelsim.hardware.config import HardwareConfig
 from accelsim.tools.sweep.paths import PathError, check_path, set_path
-from sweepkit import TINY_HW
 
 
 @pytest.mark.parametrize("path", [

@@ -4,15 +4,14 @@ import json
 import sqlite3
 
 import pytest
+from sweepkit import GRID_AXES, MLP, TINY_HW, write_sweep
 
-from accelsim.api import load_graph, simulate
-from accelsim.api import hardware_from_dict
+from accelsim.api import hardware_from_dict, load_graph, simulate
+from accelsim.core.progress import progress
 from accelsim.results.writer import write_run
 from accelsim.tools.sweep import SweepStore, run_sweep
 from accelsim.tools.sweep.export import export
-from accelsim.tools.sweep.progress import Progress
 from accelsim.tools.sweep.worker import read_layers
-from sweepkit import GRID_AXES, MLP, TINY_HW, write_sweep
 
 
 def stored(store_path):
@@ -112,12 +111,13 @@ def test_export_csv_and_parquet(tmp_path):
 def test_progress_bar_only_on_a_terminal():
     quiet, loud = io.StringIO(), io.StringIO()
     for stream, enabled in ((quiet, None), (loud, True)):
-        bar = Progress(3, stream=stream, enabled=enabled)
-        bar.update(True)
-        bar.update(False)
+        bar = progress(3, "points", stream=stream, enabled=enabled)
+        bar.update(1)
+        bar.set_postfix(failed=1, refresh=False)
+        bar.update(1)
         bar.close()
     assert quiet.getvalue() == ""        # StringIO is not a terminal
-    assert "2/3 points, 1 failed" in loud.getvalue()
+    assert "2/3" in loud.getvalue() and "failed=1" in loud.getvalue()
 
 
 def test_parquet_column_of_mixed_kinds_becomes_text(tmp_path):

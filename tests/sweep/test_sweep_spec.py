@@ -1,10 +1,10 @@
 """Sweep files: axis expansion (product, zip), deduplication, and errors before anything runs."""
 import pytest
+from sweepkit import CNN, GRID_AXES, MLP, write_sweep
 
 from accelsim.core.errors import ConfigError
 from accelsim.tools.sweep.points import build_tasks, expand
 from accelsim.tools.sweep.spec import SweepSpec, load_spec
-from sweepkit import CNN, GRID_AXES, MLP, write_sweep
 
 
 def spec(**kw) -> SweepSpec:

@@ -33,6 +33,7 @@ import networkx as nx
 
 from accelsim.api import load_graph, load_hardware, simulate
 from accelsim.core.errors import AccelsimError, ConfigError
+from accelsim.core.progress import progress
 from accelsim.core.shipped import shipped_dir, shipped_file
 from accelsim.energy.pricing import price
 from accelsim.energy.table import EnergyTable
@@ -255,11 +256,12 @@ def run_study(out_dir: str | Path, *, base_config: str | Path = DEFAULT_BASE,
              for n, g in graphs.items() for p in chosen]
     log(f"study mram: {len(chosen)} design points × {len(graphs)} networks = {len(tasks)} runs, "
         f"{jobs} process(es)")
-    if jobs > 1:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = list(pool.map(_run_task, tasks))
-    else:
-        results = [_run_task(t) for t in tasks]
+    with progress(len(tasks), "runs") as bar:
+        if jobs > 1:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                results = [_tick(bar, r) for r in pool.map(_run_task, tasks)]
+        else:
+            results = [_tick(bar, _run_task(t)) for t in tasks]
     failed += [r for r in results if "error" in r]
     records = [r for r in results if "error" not in r]
     doc = {"schema": SCHEMA, "base_config": str(base_config), "batch": batch,
@@ -274,6 +276,11 @@ def run_study(out_dir: str | Path, *, base_config: str | Path = DEFAULT_BASE,
     if doc["table"]:
         plot_breakdown(doc["table"], [p.name for p in chosen], out / "energy_breakdown.png")
     return doc
+
+
+def _tick(bar, result):
+    bar.update(1)
+    return result
 
 
 def _choose(all_points: list[DesignPoint], names: list[str] | None) -> list[DesignPoint]:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from accelsim.core.errors import ConfigError
 from accelsim.core.limits import DEFAULT_MAX_STEPS
+from accelsim.core.progress import progress as progress_bar
 from accelsim.tools.sweep.executors import make_executor
 from accelsim.tools.sweep.points import build_tasks
-from accelsim.tools.sweep.progress import Progress
 from accelsim.tools.sweep.spec import load_spec, spec_identity
 from accelsim.tools.sweep.store import SweepStore
 
@@ -92,7 +92,8 @@ def run_sweep(sweep_path: str | Path, store_path: str | Path | None = None, *, j
                 return report
             report.executor = executor.name
             by_ordinal = {t.ordinal: t for t in todo}
-            bar = Progress(len(todo), enabled=progress)
+            bar = progress_bar(len(todo), "points", enabled=progress)
+            failed = 0
             try:
                 for result in executor.map(todo):
                     task = by_ordinal[result["ordinal"]]
@@ -101,7 +102,10 @@ def run_sweep(sweep_path: str | Path, store_path: str | Path | None = None, *, j
                     if result["status"] != "ok":
                         report.errors.append(PointError(task.axes, task.workload_path,
                                                         result["error"]))
-                    bar.update(result["status"] == "ok")
+                    if result["status"] != "ok":
+                        failed += 1
+                        bar.set_postfix(failed=failed, refresh=False)
+                    bar.update(1)
             finally:
                 bar.close()
     finally:
