@@ -1,20 +1,36 @@
-"""The Python API: load, simulate, and describe one training step."""
+"""The Python API: load, simulate, and describe one training step.
+
+The engine (SimPy) and the graph (networkx) are imported on first use, so that loading and
+checking a hardware config (``accelsim validate``) does not pay for them.
+"""
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from accelsim import __version__
 from accelsim.core import shipped
 from accelsim.core.errors import ConfigError
 from accelsim.core.limits import DEFAULT_MAX_STEPS
 from accelsim.energy.check import check_priceable
-from accelsim.engine.run import Run, simulate
 from accelsim.hardware import loader
 from accelsim.hardware.config import HardwareConfig
-from accelsim.workload.graph import GRAPH_SCHEMA, build_graph, read_graph
-from accelsim.workload.loader import load_workload
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from accelsim.engine.run import Run, simulate
+
+#: names of this facade that live in heavier modules, imported when first asked for
+_LAZY = {"Run": "accelsim.engine.run", "simulate": "accelsim.engine.run",
+         "GRAPH_SCHEMA": "accelsim.workload.graph"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_hardware(path: str | Path) -> HardwareConfig:
@@ -37,6 +53,8 @@ def load_graph(workload_path: str | Path, phases: str = "training",
                batch: int | None = None) -> nx.DiGraph:
     """A workload file (YAML, SCALE-Sim CSV), a saved graph JSON or the name of a shipped
     workload (``resnet18``), as a training graph."""
+    from accelsim.workload.graph import build_graph, read_graph
+    from accelsim.workload.loader import load_workload
     p = shipped.resolve(workload_path, "workload")
     if p.suffix.lower() == ".json":
         if batch is not None:
@@ -56,6 +74,7 @@ def load_graph(workload_path: str | Path, phases: str = "training",
 def run_files(hw_path: str | Path, workload_path: str | Path, phases: str = "training",
               batch: int | None = None, seed: int = 0, observers=(),
               max_steps: int | None = DEFAULT_MAX_STEPS) -> Run:
+    from accelsim.engine.run import simulate
     hw = load_hardware(hw_path)
     graph = load_graph(workload_path, phases, batch)
     try:

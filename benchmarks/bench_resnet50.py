@@ -4,7 +4,7 @@
 Each run happens in a fresh child process so that its peak memory is its own. Printed side by side:
 wall seconds, peak RSS, simulated cycles, SimPy events, the sum of the closed-form compute cycles of
 every operation (the stall-free bound) and the ratio to SCALE-Sim 3.0.0's measured time for only the *forward*
-pass of ResNet-50 at batch 1 (128×128 os, reference/scalesim/runs.csv: 322.57 CPU-seconds,
+pass of ResNet-50 at batch 1 (128×128 os, benchmarks/data/scalesim_run_costs.csv: 322.57 CPU-seconds,
 6,594 MB on this machine type).
 
     python benchmarks/bench_resnet50.py [--batches 1 32]
@@ -59,7 +59,7 @@ def main() -> None:
         print(f"batch ×{hi // lo}: wall time ×{results[hi]['wall_s'] / results[lo]['wall_s']:.2f}, "
               f"simulated cycles ×{results[hi]['cycles'] / results[lo]['cycles']:.2f}")
     print(f"SCALE-Sim 3.0.0, forward only, batch 1: {SCALESIM_FWD_CPU_S} CPU-s, "
-          f"{SCALESIM_FWD_RSS_MB:.0f} MB peak (measured, reference/scalesim/runs.csv)")
+          f"{SCALESIM_FWD_RSS_MB:.0f} MB peak (measured, benchmarks/data/scalesim_run_costs.csv)")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ that no other sub-command is imported); SCALE-Sim runs through its Python API
 the recorded reference runs) from a driver written to a temporary directory at run time.
 
 SCALE-Sim is not an accelsim dependency and is never installed into accelsim's environment (it needs
-numpy < 2.4, see reference/notes/scalesim.md §0): the first run creates a separate virtual
+numpy < 2.4, see docs/scalesim.md): the first run creates a separate virtual
 environment (default ``${XDG_CACHE_HOME:-~/.cache}/accelsim/scalesim-3.0.0-venv``) with
 ``pip install scalesim==3.0.0 numpy==2.3.5`` and later runs reuse it. ``--no-install`` never
 creates or installs anything: it uses that environment if it is already there, else it measures
@@ -45,7 +45,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "scalesim"
-SHARED_RUNS = Path("/work/shared/reference/scalesim/runs.csv")
+#: CPU time and peak memory of the recorded SCALE-Sim 3.0.0 runs (copied with the run data)
+RUN_COSTS = Path(__file__).resolve().parent / "data" / "scalesim_run_costs.csv"
 SCALESIM_PINS = ("scalesim==3.0.0", "numpy==2.3.5")
 DEFAULT_CASES = ("synthetic_gemm:sa32_ws_calc", "synthetic_gemm:sa128_os_calc",
                  "synthetic_conv:sa32_ws_calc", "synthetic_conv:sa128_os_calc",
@@ -166,8 +167,8 @@ def agreement(ours: list[int], theirs: list[int]) -> str:
 
 
 def reference_run(run_id: str) -> dict | None:
-    """The recorded SCALE-Sim run with CPU seconds: tests/data first, else the shared reference."""
-    for path in (DATA / "runs.csv", SHARED_RUNS):
+    """The recorded SCALE-Sim run with CPU seconds (benchmarks/data/scalesim_run_costs.csv)."""
+    for path in (RUN_COSTS,):
         if path.exists():
             with open(path, newline="") as f:
                 for row in csv.DictReader(f):

@@ -11,15 +11,16 @@ from dataclasses import replace
 from typing import Any
 
 from accelsim import __version__
-from accelsim.accuracy.dataset import load_digits_split
+from accelsim.accuracy.dataset import DEFAULT_DATASET, load_dataset
 from accelsim.accuracy.error_profile import CrossbarSpec, ErrorSpec, spec_from_profile
+from accelsim.accuracy.profiles import DEFAULT_PROFILE, PROFILES
 from accelsim.accuracy.trainer import History, TrainConfig, train
 from accelsim.accuracy.workload_network import load_network_workload, plan_network
 from accelsim.core.errors import ConfigError
 from accelsim.core.formats import TENSOR_KINDS
 from accelsim.core.limits import DEFAULT_MAX_SAMPLE_PASSES
 from accelsim.core.ranges import Seed, range_of
-from accelsim.hardware.crossbar.devices import CrossbarDevice, resolve_device
+from accelsim.hardware.crossbar.devices import DEVICES, CrossbarDevice, resolve_device
 
 SCHEMA = "accelsim.accuracy/1"
 DEFAULT_EPOCHS = 10
@@ -32,7 +33,8 @@ class Experiment:
 
     def __init__(self, network: str = "mlp", *, epochs: int = DEFAULT_EPOCHS, seed: int = 0,
                  lr: float = DEFAULT_LR, batch: int | None = None,
-                 crossbar_lr: float | None = None,
+                 crossbar_lr: float | None = None, profile: str = DEFAULT_PROFILE,
+                 dataset: str = DEFAULT_DATASET,
                  max_iterations: int | None = DEFAULT_MAX_SAMPLE_PASSES):
         if epochs < 1:
             raise ConfigError(f"epochs must be at least 1, got {epochs}", source="--epochs")
@@ -44,16 +46,18 @@ class Experiment:
         if crossbar_lr is not None and not (crossbar_lr > 0 and math.isfinite(crossbar_lr)):
             raise ConfigError(f"crossbar learning rate must be positive, got {crossbar_lr}",
                               source="--crossbar-lr")
+        self.profile = PROFILES.get(profile, source="--profile")
+        self.data = load_dataset(dataset)
         self.workload, self.source = load_network_workload(network)
         if self.workload.optimizer == "adam":
             raise ConfigError("optimizer 'adam' is not modelled by the functional model",
                               source=self.source, field="optimizer",
                               fix="use sgd_momentum or sgd")
-        self.plans, self.notes = plan_network(self.workload, self.source)
+        self.plans, self.notes = plan_network(self.workload, self.source, self.data.input_shape)
         momentum = DEFAULT_MOMENTUM if self.workload.optimizer == "sgd_momentum" else 0.0
         self.config = TrainConfig(epochs=epochs, batch=batch or self.workload.batch, lr=lr,
-                                  momentum=momentum, seed=seed, crossbar_lr=crossbar_lr)
-        self.data = load_digits_split()
+                                  momentum=momentum, seed=seed, crossbar_lr=crossbar_lr,
+                                  schedule=self.profile.schedule)
         self._check_work(max_iterations)
         self.formats = {k: getattr(self.workload.formats, k) for k in TENSOR_KINDS}
         self._ideal: dict[tuple, History] = {}
@@ -79,10 +83,15 @@ class Experiment:
 
     def resolve_crossbar(self, spec: CrossbarSpec | None, source: str | None
                          ) -> tuple[CrossbarDevice | None, list[str]]:
-        """The device and the mapped layer names of a crossbar section (None: no crossbar)."""
+        """The device and the mapped layer names of a crossbar section (None: no crossbar).
+        The profile's settings come first; the section's parameters and converters override them."""
         if spec is None:
             return None, []
-        parameters = dict(spec.parameters)
+        preset = DEVICES.get(spec.device, source=source, field="crossbar.device")
+        rows = spec.parameters.get("rows_per_tile", preset.rows_per_tile)
+        rows = rows if isinstance(rows, int) and rows > 0 else preset.rows_per_tile
+        profile = {} if preset.is_ideal else self.profile.device_overrides(rows)
+        parameters = {**profile, **spec.parameters}
         for key in ("adc_bits", "dac_bits"):
             if getattr(spec, key) is not None:
                 parameters[key] = getattr(spec, key)
@@ -123,11 +132,13 @@ class Experiment:
                         "layers": [{"name": p.name, "kind": p.kind} for p in self.plans],
                         "adaptations": list(self.notes)},
             "dataset": self.data.describe(),
+            "profile": self.profile.as_dict(),
             "seed": cfg.seed,
             "epochs": cfg.epochs,
             "batch": cfg.batch,
             "learning_rate": cfg.lr,
             "momentum": cfg.momentum,
+            "learning_rate_schedule": cfg.schedule,
             "crossbar_learning_rate": cfg.in_place_lr if device is not None else None,
             "errors_source": errors.source,
             "formats": formats,
@@ -152,13 +163,14 @@ def _finite(value: float) -> float | None:
 
 
 def evaluate_error_profile(error_profile: dict, *, network: str = "mlp",
-                           epochs: int = DEFAULT_EPOCHS, seed: int = 0) -> dict:
+                           epochs: int = DEFAULT_EPOCHS, seed: int = 0,
+                           profile: str = DEFAULT_PROFILE, dataset: str = DEFAULT_DATASET) -> dict:
     """Train ``network`` with a timing run's ``error_profile`` injected (for ``run --accuracy``).
 
     Returns the accuracy.json dict. Raises ConfigError on a profile of the wrong schema.
     """
     spec = spec_from_profile(error_profile, source="error_profile")
-    return Experiment(network, epochs=epochs, seed=seed).run(spec)
+    return Experiment(network, epochs=epochs, seed=seed, profile=profile, dataset=dataset).run(spec)
 
 
 def with_crossbar(errors: ErrorSpec | None, preset: str) -> ErrorSpec:

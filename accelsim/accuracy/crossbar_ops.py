@@ -24,15 +24,26 @@ Initial weights are programmed with write-verify: each device is set to the leve
 potentiation curve nearest the target, without write noise (stuck devices stay stuck).
 
 Outer-product update ``W ← W − lr·δᵀ·x``: x and δ pass the DACs (the row and column pulse
-encoders), the wanted conductance step ``Δc = −lr·(δ̂ᵀx̂)/(2·w_max)`` becomes a pulse count
-``n = Δc·P_max`` rounded to nearest (NeuroSim; updates under half a pulse are lost) or
-stochastically (``update_rounding: stochastic``, unbiased as aihwkit's pulse trains) and clipped
-to ``±P_max``, and each
-device moves ``n`` pulses along its potentiation or depression curve ``G(P)`` from its current
-position. Cycle-to-cycle noise ``σ_c2c·√|n|`` is added to every device that moved, conductance is
-clipped to the device's range, and stuck devices stay at G_min or G_max. Device-to-device
-variation scales each device's range by ``1 + σ_d2d·ε`` (drawn once). Analog devices
-(``states`` null) move by ``Δc`` exactly with noise ``σ_c2c·√|Δc|``.
+encoders); a sample b wants the conductance step ``Δc_b = −lr·(δ̂_b ⊗ x̂_b)/(2·w_max)``, i.e.
+``Δc_b·P_max`` pulses of the step's direction. The device's ``update_scheme`` turns the batch into
+each device's up and down pulse counts N⁺, N⁻:
+
+- ``per_sample`` (default; NeuroSim, Marinella et al.): every sample is its own pulse step, so
+  N⁺ and N⁻ grow with Σ_b|Δc_b|, not |Σ_b Δc_b|. Their means are two products of the inputs' and
+  errors' sign-split halves. ``rounding: stochastic`` draws each count as Poisson of that mean
+  (the many-sample limit of rounding every sample stochastically); ``deterministic`` rounds each
+  sample to nearest (NeuroSim's ``truncate``: under half a pulse is lost), on the dense
+  (batch, out, in) tensor.
+- ``pulse_train`` (aihwkit): each sample drives ``pulse_train_length`` Bernoulli bits per row and
+  column with probabilities balanced so that their coincidences have the wanted mean; a device
+  pulses at every coincidence (at most BL a sample), its sign from the signs of δ and x.
+- ``batch_summed``: the batch's summed step, rounded once (stochastic or to nearest).
+
+Analog devices (``states`` null) move by the wanted steps exactly. The pulses then move each
+device along its potentiation and depression curves, interleaved (``AnalogCrossbar._move``), with
+cycle-to-cycle noise ``σ_c2c·√(N⁺ + N⁻)``, clipped to the device's range; stuck devices stay at
+G_min or G_max. Device-to-device variation scales each device's range by ``1 + σ_d2d·ε`` (drawn
+once).
 """
 from __future__ import annotations
 
@@ -79,14 +90,25 @@ class AnalogCrossbar:
             self.p_max = {1: device.states_ltp - 1, -1: device.states_ltd - 1}
             self.a = {1: curve_a(device.nl_ltp, self.p_max[1]),
                       -1: curve_a(device.nl_ltd, self.p_max[-1])}
+        inv_a = {k: 0.0 if np.isinf(a) else 1.0 / a for k, a in self.a.items()}
+        drive = {k: 1.0 / self.p_max[k] if np.isinf(a)
+                 else 1.0 / (-a * np.expm1(-self.p_max[k] / a)) for k, a in self.a.items()}
+        self._linear = inv_a[1] == 0 and inv_a[-1] == 0
+        # rows: α = N⁺D⁺ − N⁻D⁻, β = N⁺/A⁺ − N⁻/A⁻, N⁺ + N⁻ (see _move)
+        self._flow = np.array([[drive[1], -drive[-1]], [inv_a[1], -inv_a[-1]], [1.0, 1.0]],
+                              np.float32)
         f32 = np.float32
         self.gain = np.maximum(1.0 + device.d2d_sigma * rng.standard_normal(shape), 0.0).astype(f32)
         self.inv_gain = np.divide(1.0, self.gain, out=np.zeros_like(self.gain), where=self.gain > 0)
         u = rng.random(shape)
         low = u < device.stuck_at_gmin_fraction
         high = ~low & (u < device.stuck_at_gmin_fraction + device.stuck_at_gmax_fraction)
-        self.stuck = low | high
-        self.stuck_value = np.where(high, self.gain, f32(0.0))
+        self._stuck = np.flatnonzero(low | high)           # flat indices; position 0 or 1
+        self._stuck_position = high.ravel()[self._stuck].astype(f32)
+        self._c2c_per_position = (np.float32(device.c2c_sigma) * self.inv_gain).astype(f32)
+        self._two_gain = 2.0 * self.gain
+        self._noise_gain = np.float32(2.0 * device.read_noise_sigma) * self.gain
+        self._noise_floor = np.float32(2.0 * device.read_noise_sigma * self.g_min)
         self.events = {"adc_conversions": 0, "adc_saturations": 0, "write_pulses": 0}
         self._program(np.clip((weight / self.w_max + 1.0) / 2.0, 0.0, None).astype(f32))
 
@@ -99,27 +121,33 @@ class AnalogCrossbar:
         return self._read(dy, self._w_norm, self._sigma2, self.device.cols_per_tile)
 
     def update(self, x: np.ndarray, dy: np.ndarray, lr: float) -> None:
+        """Outer-product update ``W ← W − lr·dyᵀ·x`` with the device's update scheme."""
         xq = self._dac_dequantised(x)
         dq = self._dac_dequantised(dy)
-        delta_c = np.float32(-lr / (2.0 * self.w_max)) * (dq.T @ xq)
-        self._move(self._pulses(delta_c))
+        scale = np.float32(lr / (2.0 * self.w_max))   # |Δc| per unit |δ·x|
+        self._move(UPDATE_SCHEMES[self.device.update_scheme](self, xq, dq, scale))
 
     # ---- pieces -------------------------------------------------------------------------------
     def dac(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Normalised, quantised inputs x̂ and the per-vector scales α."""
+        x, alpha = self._scales(x)
+        bits = self.device.dac_bits
+        if bits is None:
+            return x / alpha, alpha
+        levels = 2 ** (bits - 1) - 1
+        xn = np.rint(x * (levels / alpha))
+        xn *= np.float32(1.0 / levels)
+        return xn, alpha
+
+    def _scales(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per-vector abs-max scales α."""
         alpha = np.max(np.abs(x), axis=1, keepdims=True)
-        if not np.isfinite(alpha).all():  # a corrupted input: NaN drives 0, ±inf full scale
+        if not alpha.max() < np.inf:  # a corrupted input: NaN drives 0, ±inf full scale
             x = np.nan_to_num(x, nan=0.0)
             alpha = np.max(np.abs(x), axis=1, keepdims=True)
             x = np.clip(x, -np.finfo(np.float32).max, np.finfo(np.float32).max)
             alpha = np.minimum(alpha, np.finfo(np.float32).max)
-        alpha[alpha == 0] = 1.0  # all-zero vectors
-        xn = x / alpha
-        bits = self.device.dac_bits
-        if bits is not None:
-            levels = 2 ** (bits - 1) - 1
-            xn = np.rint(xn * levels) / levels
-        return xn, alpha
+        return x, np.maximum(alpha, _TINY)  # an all-zero vector drives zeros at any scale
 
     def adc(self, current: np.ndarray) -> np.ndarray:
         """Quantise column currents; saturating conversions are counted."""
@@ -129,13 +157,20 @@ class AnalogCrossbar:
             return current
         levels = 2 ** (bits - 1) - 1
         step = self.device.adc_range / levels
-        code = np.rint(current / step)
-        self.events["adc_saturations"] += int(np.count_nonzero(np.abs(code) > levels))
-        return np.clip(code, -levels, levels) * step
+        code = np.rint(current * np.float32(1.0 / step))
+        clipped = np.clip(code, -levels, levels)
+        self.events["adc_saturations"] += int(np.count_nonzero(code != clipped))
+        clipped *= np.float32(step)
+        return clipped
 
     def _dac_dequantised(self, x):
-        xn, alpha = self.dac(x)
-        return xn * alpha
+        """The values the DAC drives, in the input's units (the update's pulse encoders)."""
+        x, alpha = self._scales(x)
+        bits = self.device.dac_bits
+        if bits is None:
+            return x
+        levels = 2 ** (bits - 1) - 1
+        return np.rint(x * (levels / alpha)) * (alpha / levels)
 
     def _read(self, x, matrix, sigma2, tile):
         """DAC → array (per tile) → read noise → ADC → digital sum, for ``x·matrix``."""
@@ -160,7 +195,64 @@ class AnalogCrossbar:
         if self.device.states_ltp is not None:
             a, p_max = self.a[1], self.p_max[1]
             position = conductance(np.rint(pulse_position(position, a, p_max)), a, p_max)
-        self._set(np.where(self.stuck, self.stuck_value, self.gain * position))
+        self._set(position)
+
+    # ---- update schemes: each device's up and down pulses over the batch, stacked (2, out, in) --
+    def _batch_summed(self, xq, dq, scale):
+        """The batch's summed outer product, pulsed once (one signed count per device)."""
+        n = self._pulses(-scale * (dq.T @ xq))
+        return np.stack([np.maximum(n, 0.0), np.maximum(-n, 0.0)])
+
+    def _per_sample(self, xq, dq, scale):
+        """One pulse step per sample: the up and down pulses of every sample, summed apart."""
+        if self.device.states_ltp is not None and self.device.update_rounding == "deterministic":
+            return self._rounded_per_sample(xq, dq, scale)
+        if self.device.states_ltp is None:              # analog: the moves themselves
+            return _signed_parts(xq, dq, scale, scale)
+        wanted = _signed_parts(xq, dq, scale * self.p_max[1], scale * self.p_max[-1])
+        return self._stochastic_counts(wanted, len(xq))
+
+    def _rounded_per_sample(self, xq, dq, scale):
+        """Every sample's pulse count rounded to nearest, on the dense (vectors, out, in) tensor,
+        in chunks of at most ``_DENSE_ELEMENTS`` elements."""
+        counts = np.zeros((2, dq.shape[1], xq.shape[1]), np.float32)
+        chunk = max(1, _DENSE_ELEMENTS // counts[0].size)
+        for start in range(0, len(xq), chunk):
+            part = slice(start, start + chunk)
+            wanted = (-scale * dq[part])[:, :, None] * xq[part][:, None, :]
+            for row, (sign, p) in enumerate(((1, self.p_max[1]), (-1, self.p_max[-1]))):
+                counts[row] += np.minimum(np.rint(np.maximum(sign * wanted, 0.0) * p), p).sum(axis=0)
+        return counts
+
+    def _pulse_train(self, xq, dq, scale):
+        """aihwkit-style stochastic pulse trains of ``pulse_train_length`` bits per sample: a
+        device gets a pulse where its row's and its column's bits coincide."""
+        length = self.device.pulse_train_length
+        gain = scale * np.float32(0.5 * (self.p_max[1] + self.p_max[-1]))  # pulses per unit |δx|
+        x_abs, d_abs = np.abs(xq), np.abs(dq)
+        x_peak = np.maximum(x_abs.max(axis=1, keepdims=True), _TINY)
+        d_peak = np.maximum(d_abs.max(axis=1, keepdims=True), _TINY)
+        share = np.sqrt(gain * x_peak * d_peak / np.float32(length))  # balanced: p_x = p_δ at peak
+        bits_x = self._bits(np.minimum(share * x_abs / x_peak, 1.0), length)   # (batch·L, in)
+        bits_d = self._bits(np.minimum(share * d_abs / d_peak, 1.0), length)   # (batch·L, out)
+        sign_x = np.repeat(np.sign(xq), length, axis=0)
+        sign_d = np.repeat(np.sign(dq), length, axis=0)
+        one = np.float32(1.0)
+        return _signed_parts(bits_x * sign_x, bits_d * sign_d, one, one)
+
+    def _bits(self, probability: np.ndarray, length: int) -> np.ndarray:
+        draw = self.rng.random((len(probability), length, probability.shape[1]), dtype=np.float32)
+        return (draw < probability[:, None, :]).astype(np.float32).reshape(-1, probability.shape[1])
+
+    def _stochastic_counts(self, mean: np.ndarray, batch: int) -> np.ndarray:
+        """Pulses over ``batch`` samples that each round their own small wanted count
+        stochastically: Poisson with the exact mean, the many-sample limit of that binomial.
+        Devices that want nothing (a zero input or error all batch long) draw nothing."""
+        counts = np.zeros(mean.size, np.float32)
+        wanted = np.flatnonzero(mean)
+        drawn = self.rng.poisson(mean.ravel()[wanted])
+        counts[wanted] = np.minimum(drawn, batch * max(self.p_max.values()))  # ≤ P_max a sample
+        return counts.reshape(mean.shape)
 
     def _pulses(self, delta: np.ndarray) -> np.ndarray:
         """Signed pulse counts for a wanted conductance step (NeuroSim: linear in Δc)."""
@@ -174,45 +266,77 @@ class AnalogCrossbar:
             n = np.floor(wanted + self.rng.random(wanted.shape, dtype=np.float32))
         return np.clip(n, -p_max, p_max)
 
-    def _move(self, n: np.ndarray) -> None:
-        """Apply signed pulse counts ``n`` along each device's G(P) curves."""
-        position = np.minimum(self.c * self.inv_gain, np.float32(1.0))
-        up = n > 0
-        (a_up, a_down), (p_up, p_down) = (self.a[1], self.a[-1]), (self.p_max[1], self.p_max[-1])
-        p_max = np.where(up, np.float32(p_up), np.float32(p_down))
-        if np.isinf(a_up) and np.isinf(a_down):  # linear in both directions
-            new = np.clip(position * p_max + n, 0.0, p_max) / p_max
-        elif np.isfinite(a_up) and np.isfinite(a_down):
-            a = np.where(up, np.float32(a_up), np.float32(a_down))
-            k = np.where(up, np.float32(np.expm1(-p_up / a_up)), np.float32(np.expm1(-p_down / a_down)))
-            p = np.clip(-a * np.log(1.0 + position * k) + n, 0.0, p_max)
-            new = (np.exp(-p / a) - 1.0) / k
-        else:  # one linear and one nonlinear direction
-            moved_up = conductance(np.clip(pulse_position(position, a_up, p_up) + n, 0, p_up), a_up, p_up)
-            moved_down = conductance(np.clip(pulse_position(position, a_down, p_down) + n, 0, p_down),
-                                     a_down, p_down)
-            new = np.where(up, moved_up, moved_down)
-        new = np.where(n != 0, new, position)
-        c = self.gain * new
-        if self.device.c2c_sigma > 0:  # √|n| is 0 where nothing moved
-            c += (np.float32(self.device.c2c_sigma) * np.sqrt(np.abs(n))
-                  * self.rng.standard_normal(c.shape, dtype=np.float32))
-        if self.device.states_ltp is not None:
-            self.events["write_pulses"] += int(np.abs(n).sum())
-        self._set(np.where(self.stuck, self.stuck_value, np.clip(c, 0.0, self.gain)))
+    def _move(self, pulses: np.ndarray) -> None:
+        """Apply ``pulses[0]`` potentiating and ``pulses[1]`` depressing pulses to each device,
+        interleaved.
 
-    def _set(self, c: np.ndarray) -> None:
-        self.c = c = c.astype(np.float32)
-        self._w_norm = 2.0 * c - 1.0
-        if self.device.read_noise_sigma > 0:
-            self._sigma2 = np.square(np.float32(2.0 * self.device.read_noise_sigma) * (c + self.g_min))
+        On a direction's curve one pulse moves ``dc/dP = D − c/A`` (``D = 1/(A·(1 − e^{−P_max/A}))``,
+        ``1/A = 0`` and ``D = 1/P_max`` for a linear direction), linear in c, so n pulses are an
+        affine map of c. Up and down pulses spread evenly over the batch then follow
+        ``dc/ds = α − β·c`` over s ∈ [0, 1] with ``α = N⁺D⁺ − N⁻D⁻`` and ``β = N⁺/A⁺ − N⁻/A⁻``:
+        ``c(1) = c·e^{−β} + α·(1 − e^{−β})/β``, exact for moves in one direction. The flow is
+        monotone, so clipping at the range's ends once is clipping along the way.
+        """
+        position = self.position
+        alpha, beta, pulses = (self._flow @ pulses.reshape(2, -1)).reshape(3, *position.shape)
+        if self._linear:
+            new = position + alpha
+        else:
+            decay = np.exp(-np.maximum(beta, np.float32(-30.0)))  # beyond: it leaves the range
+            spread = np.divide(1.0 - decay, beta, out=np.ones_like(beta), where=beta != 0)
+            new = position * decay + alpha * spread
+        if self.device.c2c_sigma > 0:  # one pulse adds σ of the range; independent per pulse
+            noise = self.rng.standard_normal(new.shape, dtype=np.float32)
+            noise *= np.sqrt(pulses)
+            noise *= self._c2c_per_position
+            new += noise
+        if self.device.states_ltp is not None:
+            self.events["write_pulses"] += int(pulses.sum())
+        self._set(new)  # a device without pulses keeps its position bit for bit
+
+    def _set(self, position: np.ndarray) -> None:
+        """Hold ``position`` (conductance above G_min in units of the device's own range, in
+        [0, 1]); stuck devices stay at 0 or 1."""
+        position = np.clip(position, 0.0, 1.0).astype(np.float32, copy=False)
+        position.flat[self._stuck] = self._stuck_position
+        self.position = position
+        self._w_norm = position * self._two_gain - 1.0              # 2c − 1
+        if self.device.read_noise_sigma > 0:                         # (2σ_read·(c + G_min))²
+            self._sigma2 = np.square(position * self._noise_gain + self._noise_floor)
         else:
             self._sigma2 = None
+
+    @property
+    def c(self) -> np.ndarray:
+        """Conductance above G_min in units of the nominal range G_max − G_min."""
+        return self.gain * self.position
 
     @property
     def weight(self) -> np.ndarray:
         """The weights the devices currently hold (noise-free read)."""
         return (self.w_max * self._w_norm).astype(np.float32)
+
+
+_TINY = np.float32(1e-30)
+_DENSE_ELEMENTS = 1 << 22  # per-sample rounding to nearest: elements of one dense chunk
+
+UPDATE_SCHEMES = {"batch_summed": AnalogCrossbar._batch_summed,
+                  "per_sample": AnalogCrossbar._per_sample,
+                  "pulse_train": AnalogCrossbar._pulse_train}
+
+
+def _signed_parts(x: np.ndarray, d: np.ndarray, scale_up, scale_down) -> np.ndarray:
+    """Σ over the batch of the positive parts of ``−d_b ⊗ x_b`` (× ``scale_up``) and of its
+    negative parts (× ``scale_down``), stacked (2, out, in), from products of the inputs' and
+    errors' sign-split halves."""
+    zero = np.float32(0.0)
+    x_pos = np.maximum(x, zero)
+    d_pos, d_neg = np.maximum(d, zero), np.maximum(-d, zero)
+    stacked = np.concatenate([d_neg * scale_up, d_pos * scale_down], axis=1).T @ x_pos
+    if x.min() < 0:
+        x_neg = np.maximum(-x, zero)
+        stacked += np.concatenate([d_pos * scale_up, d_neg * scale_down], axis=1).T @ x_neg
+    return stacked.reshape(2, d.shape[1], x.shape[1])
 
 
 def make_crossbar(weight: np.ndarray, device: CrossbarDevice, rng: np.random.Generator):

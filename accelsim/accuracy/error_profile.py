@@ -21,21 +21,20 @@ Every rate must lie in [0, 1].
 """
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt
 
 from accelsim.core.errors import ConfigError
-from accelsim.core.formats import TENSOR_KINDS, NumberFormat
-from accelsim.core.yamlfile import load_yaml, read_text, validate
+from accelsim.core.formats import TENSOR_KINDS, NumberFormat, TensorKind
+from accelsim.core.yamlfile import load_yaml, validate
+from accelsim.results.rundir import SUMMARY, read_json
 
 PROFILE_SCHEMA = "accelsim.error_profile/1"
 RATES_SCHEMA = "accelsim.error_rates/1"
-TensorKind = Literal["activation", "weight", "error", "weight_gradient", "optimizer_state"]
 
 
 class _Strict(BaseModel):
@@ -102,10 +101,13 @@ def read_errors(path: str | Path) -> ErrorSpec:
                           fix="pass a run directory written by 'accelsim run', its "
                               "summary.json, or a rates .yaml")
     if p.is_dir():
-        p = p / "summary.json"
+        p = p / SUMMARY
         if not p.exists():
             raise ConfigError("run directory has no summary.json", source=str(path),
                               fix="pass a directory written by 'accelsim run' or a rates YAML")
+    if not p.exists():
+        raise ConfigError("not found", source=str(path),
+                          fix="pass a run directory, its summary.json, or a rates .yaml")
     if p.suffix.lower() == ".json":
         return _from_summary(p)
     if p.suffix.lower() in (".yaml", ".yml"):
@@ -115,11 +117,7 @@ def read_errors(path: str | Path) -> ErrorSpec:
 
 
 def _from_summary(path: Path) -> ErrorSpec:
-    try:
-        summary = json.loads(read_text(path))
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"malformed JSON: {exc.msg} (line {exc.lineno})", source=str(path)) from None
-    profile = summary.get("error_profile") if isinstance(summary, dict) else None
+    profile = read_json(path).get("error_profile")
     if profile is None:
         raise ConfigError("no error_profile section", source=str(path), field="error_profile",
                           fix="rerun 'accelsim run' with a version that writes error profiles")

@@ -1,5 +1,9 @@
 """Accuracy sweeps: bit error rate per tensor kind, crossbar presets, or one crossbar parameter.
 
+A crossbar parameter is a device field (devices.py) or one of the pairs in ``PAIRED``: ``states``
+sets both directions' states, ``nl`` the pair (+NL for potentiation, −NL for depression), as the
+one-factor sweeps of docs/accuracy.md do.
+
 Each point trains the network once per seed beside the ideal run of that seed and records the
 final test accuracy. Results go to a CSV table (columns in docs/accuracy.md) and a PNG plot
 (matplotlib, Agg backend).
@@ -42,15 +46,31 @@ def sweep_ber(experiments: list[Experiment], kinds: Iterable[str], rates: Iterab
     return rows
 
 
+#: sweep names that set two device fields at once
+PAIRED = {"states": lambda v: {"states_ltp": v, "states_ltd": v},
+          "nl": lambda v: {"nl_ltp": v, "nl_ltd": None if v is None else -float(v)}}
+
+
+def overrides(parameter: str, value: Any) -> dict[str, Any]:
+    """The device fields one swept (parameter, value) sets (none for the preset as shipped)."""
+    if not parameter:
+        return {}
+    if parameter in PAIRED:
+        return PAIRED[parameter](value)
+    return {parameter: value}
+
+
 def sweep_crossbar(experiments: list[Experiment], points: list[tuple[str, str, Any]],
-                   base: ErrorSpec | None = None, progress=None) -> list[dict[str, Any]]:
+                   base: ErrorSpec | None = None, progress=None,
+                   fixed: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """One row per (device, parameter, value, seed); ``points`` are (device, parameter, value)
-    with parameter ``""`` for the preset as shipped."""
+    with parameter ``""`` for the preset as shipped; ``fixed`` device fields hold at every
+    point (a swept parameter wins)."""
     base = base or ErrorSpec()
     rows = []
     for device, parameter, value in points:
-        overrides = {parameter: value} if parameter else {}
-        spec = replace(base, crossbar=CrossbarSpec(device=device, parameters=overrides))
+        changes = {**(fixed or {}), **overrides(parameter, value)}
+        spec = replace(base, crossbar=CrossbarSpec(device=device, parameters=changes))
         for exp in experiments:
             result = exp.run(spec)
             events = result["crossbar_events"] or {}

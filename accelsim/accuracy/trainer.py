@@ -14,9 +14,10 @@ digital memories. It is updated in place with plain SGD (an outer-product array 
 for momentum) at ``lr / (1 − momentum)``, the steady-state step of the digital optimiser. Its bias
 stays digital.
 
-The learning rate follows a cosine decay over all steps, ``lr·(1 + cos(π·step/steps))/2``, for
-digital and in-place updates alike, so the final epoch's accuracy is not a snapshot of a noisy
-iterate.
+The learning-rate schedule (``TrainConfig.schedule``, set by the training profile,
+:mod:`accelsim.accuracy.profiles`) applies to digital and in-place updates alike: ``cosine``
+decays over all steps, ``lr·(1 + cos(π·step/steps))/2``, so the final epoch's accuracy is not a
+snapshot of a noisy iterate; ``constant`` keeps ``lr`` (NeuroSim, aihwkit).
 
 Test accuracy is measured after every epoch on the fixed test split, with the trained weights as
 stored (crossbar layers read through their converters and noise) and no new memory errors.
@@ -34,7 +35,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from accelsim.accuracy.crossbar_ops import make_crossbar
-from accelsim.accuracy.dataset import Digits
+from accelsim.accuracy.dataset import Dataset
 from accelsim.accuracy.network import SGDMomentum, WeightLayer, softmax_cross_entropy
 from accelsim.accuracy.storage import TensorMemory
 from accelsim.accuracy.workload_network import LayerPlan, build_layers
@@ -50,6 +51,7 @@ class TrainConfig:
     momentum: float = 0.9
     seed: int = 0
     crossbar_lr: float | None = None  # default lr / (1 − momentum)
+    schedule: str = "cosine"          # a key of SCHEDULES
 
     @property
     def in_place_lr(self) -> float:
@@ -57,8 +59,13 @@ class TrainConfig:
         return self.crossbar_lr if self.crossbar_lr is not None else self.lr / (1.0 - self.momentum)
 
     def decay(self, step: int, steps: int) -> float:
-        """Cosine learning-rate factor at ``step`` of ``steps``: 1 at the start, → 0 at the end."""
-        return 0.5 * (1.0 + math.cos(math.pi * step / steps))
+        """Learning-rate factor of the schedule at ``step`` of ``steps``."""
+        return SCHEDULES[self.schedule](step, steps)
+
+
+#: learning-rate factor at (step, steps): cosine 1 → 0, constant 1
+SCHEDULES = {"cosine": lambda step, steps: 0.5 * (1.0 + math.cos(math.pi * step / steps)),
+             "constant": lambda step, steps: 1.0}
 
 
 @dataclass
@@ -72,7 +79,7 @@ class History:
     weights: dict[str, np.ndarray] = field(default_factory=dict)  # final, as stored
 
 
-def train(plans: list[LayerPlan], data: Digits, config: TrainConfig, *, formats: dict[str, str],
+def train(plans: list[LayerPlan], data: Dataset, config: TrainConfig, *, formats: dict[str, str],
           bit_error_rate: dict[str, float] | None = None, device: CrossbarDevice | None = None,
           crossbar_layers: list[str] | None = None, on_epoch=None) -> History:
     """Train the network of ``plans`` on ``data``; see the module docstring for what is injected.

@@ -17,20 +17,23 @@ Layers must run in sequence (an ``input`` naming another than the previous layer
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from accelsim.accuracy.dataset import CLASSES, INPUT_SHAPE
+from accelsim.accuracy.dataset import CLASSES
 from accelsim.accuracy.network import Conv2D, Dense
 from accelsim.accuracy.network import Pool as PoolLayer
+from accelsim.core import shipped
 from accelsim.core.errors import ConfigError
 from accelsim.core.shipped import shipped_dir
 from accelsim.workload.layers import Conv2d, Linear, Pool, Workload
 from accelsim.workload.loader import load_workload
 
+DIGITS_SHAPE = (1, 8, 8)
+
 SUPPORTED_KINDS = ("conv2d", "linear", "pool")
-BUILTIN_NETWORKS = {"mlp": "digits_mlp.yaml", "cnn": "digits_cnn.yaml"}
+BUILTIN_NETWORKS = {"mlp": "digits_mlp.yaml", "cnn": "digits_cnn.yaml",
+                    "mnist_mlp": "mnist_mlp.yaml"}
 WORKLOADS_DIR = shipped_dir("workload")
 
 
@@ -43,7 +46,7 @@ def load_network_workload(network: str) -> tuple[Workload, str]:
                               source="--network", fix="run from an accelsim source checkout or "
                               "pass the workload YAML path")
     else:
-        path = Path(network)
+        path = shipped.resolve(network, "workload")
         if path.suffix.lower() not in (".yaml", ".yml"):
             raise ConfigError(f"unknown network {network!r}", source="--network",
                               fix="use mlp, cnn or a workload .yaml file")
@@ -64,11 +67,13 @@ class LayerPlan:
     relu: bool = False
 
 
-def plan_network(workload: Workload, source: str) -> tuple[list[LayerPlan], list[str]]:
-    """The adapted layer list of ``workload`` and notes on what was adapted."""
+def plan_network(workload: Workload, source: str, input_shape: tuple = DIGITS_SHAPE
+                 ) -> tuple[list[LayerPlan], list[str]]:
+    """The adapted layer list of ``workload`` for inputs of ``input_shape`` (C, H, W) and notes
+    on what was adapted."""
     plans: list[LayerPlan] = []
     notes: list[str] = []
-    shape: tuple = INPUT_SHAPE
+    shape: tuple = tuple(input_shape)
     previous = None
     weight_layers = [l for l in workload.layers if l.kind in ("conv2d", "linear")]
     for index, layer in enumerate(workload.layers):

@@ -11,7 +11,7 @@ from accelsim import __version__
 from accelsim.core.errors import AccelsimError
 
 #: sub-command modules, in help order
-COMMANDS = ("run", "graph", "validate", "energy", "derive", "study", "crossbar_compare",
+COMMANDS = ("run", "graph", "validate", "catalog", "energy", "derive", "study", "crossbar_compare",
             "accuracy", "sweep", "compare", "regress", "plot", "timeline")
 
 
@@ -27,14 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="accelsim", description="Cycle-level simulator of DNN training accelerators.")
     parser.add_argument("--version", action="version", version=f"accelsim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        try:
-            module = importlib.import_module(f".{name}", __name__)
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__name__}.{name}":
-                continue  # command not built yet
-            raise
-        module.register(sub)
+    for name in COMMANDS:  # command modules import their heavy dependencies only when run
+        importlib.import_module(f".{name}", __name__).register(sub)
     return parser
 
 

@@ -38,7 +38,11 @@ def register(subparsers) -> None:
                    help="sweep crossbar presets instead: 'all' or comma-separated names")
     s.add_argument("--crossbar", metavar="PRESET", help="device for --param")
     s.add_argument("--param", metavar="NAME=V1,V2,...",
-                   help="sweep one crossbar parameter of --crossbar, e.g. adc_bits=4,6,8")
+                   help="sweep one crossbar parameter of --crossbar, e.g. adc_bits=4,6,8; "
+                        "'states' sets both directions, 'nl' the pair (+NL, -NL)")
+    s.add_argument("--set", metavar="NAME=V,NAME=V", dest="fixed",
+                   help="device parameters held at every point, e.g. states=100,"
+                        "update_scheme=pulse_train")
     s.add_argument("--repeats", type=int, default=1,
                    help="seeds per point (seed, seed+1, ...); the plot shows their mean")
     s.set_defaults(func=run_sweep)
@@ -58,6 +62,10 @@ def _common(p, default_out: str) -> None:
     p.add_argument("--lr", type=float, default=None, help="learning rate (default 0.05)")
     p.add_argument("--crossbar-lr", type=float, default=None,
                    help="in-place crossbar learning rate (default lr / (1 - momentum))")
+    p.add_argument("--profile", default="accelsim",
+                   help="training profile: accelsim (default) or neurosim (docs/accuracy.md)")
+    p.add_argument("--dataset", default="digits",
+                   help="digits (default, 8x8) or mnist (20x20 crops; needs accelsim[mnist])")
     p.add_argument("-o", "--out", default=default_out, help=f"output directory ({default_out})")
 
 
@@ -67,7 +75,8 @@ def _experiment(args, seed: int):
     epochs = DEFAULT_EPOCHS if args.epochs is None else args.epochs
     lr = DEFAULT_LR if args.lr is None else args.lr
     return Experiment(args.network, epochs=epochs, seed=seed, lr=lr,
-                      crossbar_lr=args.crossbar_lr, max_iterations=args.max_iterations or None)
+                      crossbar_lr=args.crossbar_lr, profile=args.profile, dataset=args.dataset,
+                      max_iterations=args.max_iterations or None)
 
 
 def _errors(args):
@@ -98,9 +107,12 @@ def _print_result(r: dict) -> None:
     for note in r["network"]["adaptations"]:
         print(f"adapted: {note}")
     rates = ", ".join(f"{k} {v:g} ({r['formats'][k]})" for k, v in r["bit_error_rate"].items())
-    print(f"network {r['network']['name']}, seed {r['seed']}, BER: {rates}")
+    print(f"network {r['network']['name']} on {r['dataset']['name']}, profile "
+          f"{r['profile']['name']}, seed {r['seed']}, BER: {rates}")
     if r["crossbar"]:
-        print(f"crossbar {r['crossbar']['device']} on {', '.join(r['crossbar']['layers'])}")
+        print(f"crossbar {r['crossbar']['device']} on {', '.join(r['crossbar']['layers'])}, "
+              f"update {r['crossbar']['parameters']['update_scheme']} "
+              f"({r['crossbar']['parameters']['update_rounding']} rounding)")
     print(f"{'epoch':>5}  {'train_loss':>10}  {'test_acc_%':>10}  {'ideal_acc_%':>11}  "
           f"{'delta_points':>12}")
     for i, (acc, ideal) in enumerate(zip(r["test_accuracy"], r["ideal_test_accuracy"]), 1):
@@ -136,7 +148,8 @@ def run_sweep(args) -> int:
             points = [(args.crossbar, parameter, v) for v in values]
         with _bar(len(points) * len(experiments)) as bar:
             rows = sweep.sweep_crossbar(experiments, points, base,
-                                        progress=lambda row: _show(bar, _crossbar_line(row)))
+                                        progress=lambda row: _show(bar, _crossbar_line(row)),
+                                        fixed=_parse_fixed(args.fixed))
         sweep.write_csv(rows, out / "sweep.csv", sweep.CROSSBAR_COLUMNS)
         sweep.plot_crossbar(rows, out / "sweep.png", title)
     else:
@@ -180,6 +193,19 @@ def _parse_param(text: str):
                           fix="write NAME=V1,V2,..., e.g. adc_bits=4,6,8")
     parsed = [None if v.lower() in ("null", "none") else v for v in _split(values)]
     return name.strip(), parsed
+
+
+def _parse_fixed(text: str | None) -> dict:
+    from accelsim.accuracy.sweep import overrides
+    fixed: dict = {}
+    for item in _split(text or ""):
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise ConfigError(f"cannot read {item!r}", source="--set",
+                              fix="write NAME=V,NAME=V, e.g. states=100,c2c_sigma=0")
+        value = None if value.lower() in ("null", "none") else value.strip()
+        fixed.update(overrides(name.strip(), value))
+    return fixed
 
 
 def _bar(total: int):

@@ -15,14 +15,13 @@ SEED = {"energy_per_mac_fj": 11.0,
         "sram_digital": {"energy_ratio": 430.0, "latency_ratio": 34.0}}
 MACHINES = (("analog", "crossbar_analog"), ("digital_reram", "crossbar_digital_reram"),
             ("sram_digital", "crossbar_sram_digital"))  # shipped config names
-#: MNIST 784-300-10 MLP, one of CrossSim v2's training benchmarks (crossbar.md §1.2); int8 data
+#: MNIST 784-300-10 MLP, one of CrossSim v2's training benchmarks (docs/crossbar.md); int8 data
 #: to match the crossbar's 8-bit converters; plain SGD (analog training updates in place).
 DEFAULT_WORKLOAD = {
     "name": "mnist_mlp_784_300_10", "batch": 1, "optimizer": "sgd",
     "formats": {"activation": "int8", "weight": "int8", "error": "int8", "mac": "int8"},
     "layers": [{"kind": "linear", "name": "fc1", "in_features": 784, "out_features": 300},
                {"kind": "linear", "name": "fc2", "in_features": 300, "out_features": 10}]}
-DRAM_COMPONENTS = ("dram_read", "dram_write", "dram_io", "dram_activation", "dram_background")
 
 
 def register(sub) -> None:
@@ -31,7 +30,8 @@ def register(sub) -> None:
                        "block and its two digital twins; print energy per MAC and the energy and "
                        "latency ratios next to Marinella et al.'s figures.")
     p.add_argument("--workload", default=None,
-                   help="workload YAML (default: MNIST 784-300-10 MLP, int8, batch 1)")
+                   help="workload YAML or shipped name (default: MNIST 784-300-10 MLP, int8, "
+                        "batch 1)")
     p.add_argument("--batch", type=int, default=None, help="override the batch size")
     for name, path in MACHINES:
         p.add_argument(f"--{name.replace('_', '-')}", default=path, metavar="YAML",
@@ -42,11 +42,11 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from accelsim.core.errors import ConfigError
+    from accelsim.core.shipped import resolve
     from accelsim.workload.graph import build_graph
     from accelsim.workload.layers import Workload
     from accelsim.workload.loader import load_workload
-
-    workload = (load_workload(args.workload) if args.workload
+    workload = (load_workload(resolve(args.workload, "workload")) if args.workload
                 else Workload.model_validate(DEFAULT_WORKLOAD))
     if args.batch is not None:
         if args.batch < 1:
@@ -68,6 +68,7 @@ def run(args) -> int:
 def measure(path: str, graph) -> dict:
     """Latency, energy and MACs of one training step on the machine in ``path``."""
     from accelsim.api import load_hardware, simulate
+    from accelsim.energy.components import off_chip
     from accelsim.energy.pricing import price
     from accelsim.results.crossbar_summary import crossbar_summary
     from accelsim.results.writer import counts
@@ -77,7 +78,7 @@ def measure(path: str, graph) -> dict:
     energy = price(counts(run), hw.resolved_dict())
     comp = energy["energy_pj"]["by_component"]
     macs = sum(r.macs for r in run.result.rows)
-    on_chip = math.fsum(v for k, v in comp.items() if k not in DRAM_COMPONENTS)
+    on_chip = math.fsum(v for k, v in comp.items() if not off_chip(k))
     out = {"source": path, "latency_ns": run.result.total_cycles / hw.clock_ghz,
            "energy_pj": energy["energy_pj"]["total"], "on_chip_energy_pj": on_chip,
            "macs": macs, "energy_by_component_pj": comp, "crossbar": None}

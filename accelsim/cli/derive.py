@@ -6,10 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from accelsim.api import load_hardware
 from accelsim.core.errors import ConfigError
-from accelsim.hardware.memory.mram_write import MramWritePoint
-from accelsim.tools.derive import derive_mram, to_yaml
 
 
 def register(subparsers) -> None:
@@ -33,6 +30,9 @@ def register(subparsers) -> None:
 
 
 def run_derive(args: argparse.Namespace) -> int:
+    from accelsim.api import load_hardware
+    from accelsim.hardware.memory.mram_write import MramWritePoint
+    from accelsim.tools.derive import derive_mram, to_yaml
     hw = load_hardware(args.config)
     point = None
     if args.voltage_scale is not None or args.pulse_ns is not None:

@@ -4,11 +4,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from accelsim.core.errors import ConfigError
-from accelsim.energy.pricing import price
-from accelsim.energy.table import EnergyTable
-from accelsim.results.runfiles import merge_layer_rows, read_run, write_repriced
-
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -26,18 +21,20 @@ def register(subparsers) -> None:
 
 
 def run_energy(args: argparse.Namespace) -> int:
+    from accelsim.energy.pricing import price
+    from accelsim.energy.table import EnergyTable
+    from accelsim.results.rundir import COUNTS, LAYERS, SUMMARY, read_run_dir
+    from accelsim.results.runfiles import merge_layer_rows, write_repriced
     run_dir: Path = args.run_dir
-    if not run_dir.is_dir():
-        raise ConfigError("not a directory", source=str(run_dir),
-                          fix="pass the output directory of 'accelsim run'")
     table = EnergyTable.load(args.table)
-    counts, summary, config, rows, header = read_run(run_dir)
-    result = price(counts, config, table, counts_source=str(run_dir / "counts.json"),
-                   config_source=str(run_dir / "summary.json"))
-    merged, new_header = merge_layer_rows(rows, header, result["rows"],
-                                          source=str(run_dir / "layers.csv"))
+    run = read_run_dir(run_dir)
+    counts = run.counts()
+    result = price(counts, run.config(), table, counts_source=str(run_dir / COUNTS),
+                   config_source=str(run_dir / SUMMARY))
+    merged, new_header = merge_layer_rows(run.rows, run.header, result["rows"],
+                                          source=str(run_dir / LAYERS))
     out_dir = args.output or run_dir
-    write_repriced(out_dir, summary, merged, new_header, result,
+    write_repriced(out_dir, run.summary, merged, new_header, result,
                    counts=counts if args.output else None)
     print(format_breakdown(result))
     print(f"wrote {out_dir / 'layers.csv'} and {out_dir / 'summary.json'}")

@@ -2,6 +2,8 @@
 that ``accelsim run`` plays back)."""
 from __future__ import annotations
 
+from accelsim.core.phases import PHASE_SETS
+
 
 def register(sub) -> None:
     p = sub.add_parser("graph", help="write the training dataflow graph as JSON",
@@ -10,7 +12,7 @@ def register(sub) -> None:
                                    "it back.")
     p.add_argument("workload", help="workload .yaml or SCALE-Sim topology .csv")
     p.add_argument("-o", "--out", required=True, help="output .json file")
-    p.add_argument("--phases", choices=("training", "forward"), default="training")
+    p.add_argument("--phases", choices=tuple(PHASE_SETS), default="training")
     p.add_argument("--batch", type=int, default=None, help="override the batch size")
     p.set_defaults(func=run)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 
 from accelsim.cli.options import add_max_steps, check_seed
+from accelsim.core.phases import PHASE_SETS
 
 
 def register(sub) -> None:
@@ -14,7 +15,7 @@ def register(sub) -> None:
     p.add_argument("workload", help="workload: .yaml layer list, SCALE-Sim topology .csv, "
                                     "or a graph .json written by 'accelsim graph'")
     p.add_argument("-o", "--out", default="out", help="result directory (default: out)")
-    p.add_argument("--phases", choices=("training", "forward"), default="training",
+    p.add_argument("--phases", choices=tuple(PHASE_SETS), default="training",
                    help="simulate the whole training step (default) or only the forward pass")
     p.add_argument("--batch", type=_positive, default=None, help="override the batch size")
     p.add_argument("--seed", type=int, default=0, help="seed recorded with the results")
@@ -60,7 +61,7 @@ def run(args) -> int:
     if observers:
         from pathlib import Path
 
-        from accelsim.results.writer import output_errors
+        from accelsim.results.rundir import output_errors
         if args.trace:
             with output_errors(Path(args.out)):
                 observers[0].write(args.out)

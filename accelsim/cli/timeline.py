@@ -18,7 +18,7 @@ def run(args) -> int:
     from pathlib import Path
 
     from accelsim.results.perfetto import write_timeline
-    from accelsim.results.writer import output_errors
+    from accelsim.results.rundir import output_errors
 
     with output_errors(Path(args.out)):
         trace = write_timeline(args.run_dir, args.out)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from accelsim.api import load_hardware
 from accelsim.core.errors import ConfigError
-from accelsim.core.yamlfile import load_yaml
-from accelsim.hardware.config import HardwareConfig
-from accelsim.workload.graph import build_graph
-from accelsim.workload.layers import Workload
-from accelsim.workload.loader import load_workload
+
+if TYPE_CHECKING:  # the models are imported when a file is validated, not for --help
+    from accelsim.hardware.config import HardwareConfig
+    from accelsim.workload.layers import Workload
 
 
 def register(subparsers) -> None:
@@ -24,7 +23,8 @@ def register(subparsers) -> None:
         "validate", help="check hardware configs and workloads, explain what is wrong",
         description="Check each FILE: a hardware config (.yaml with 'arrays', or a SCALE-Sim .cfg) "
                     "or a workload (.yaml with 'layers', or a SCALE-Sim topology .csv).")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="a file, or the name of a shipped config or workload (accelsim list)")
     p.set_defaults(func=run)
 
 
@@ -37,6 +37,7 @@ def _kind(path: Path) -> str:
     if suffix not in (".yaml", ".yml"):
         raise ConfigError(f"unknown file type {suffix or '(none)'!r}", source=str(path),
                           fix="validate a hardware .yaml/.cfg or a workload .yaml/.csv")
+    from accelsim.core.yamlfile import load_yaml
     data = load_yaml(path)
     if "arrays" in data:
         return "hardware"
@@ -64,6 +65,7 @@ def workload_summary(wl: Workload) -> str:
 
 
 def _hardware(path: Path) -> str:
+    from accelsim.api import load_hardware
     hw = load_hardware(path)
     xbar = hw.crossbar
     if xbar is None:
@@ -73,11 +75,14 @@ def _hardware(path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from accelsim.core.shipped import resolve_any
     for name in args.files:
-        path = Path(name)
+        path = resolve_any(name)
         if _kind(path) == "hardware":
             summary = _hardware(path)
         else:
+            from accelsim.workload.graph import build_graph
+            from accelsim.workload.loader import load_workload
             workload = load_workload(path)
             build_graph(workload, source=str(path))  # shapes must chain producer to consumer
             summary = workload_summary(workload)

@@ -34,10 +34,24 @@ class Registry(Generic[T]):
             return self._items[name]
         except KeyError:
             raise ConfigError(f"unknown {self.kind} {name!r}", source=source, field=field,
-                              fix="use one of: " + ", ".join(sorted(self._items))) from None
+                              fix=self._choices()) from None
+
+    def check(self, name: str) -> str:
+        """``name`` if registered, else ValueError in :meth:`get`'s words: for pydantic field
+        validators, whose errors the config loader reports with the file and the field."""
+        if name not in self._items:
+            raise ValueError(f"unknown {self.kind} {name!r} ({self._choices()})")
+        return name
+
+    def _choices(self) -> str:
+        return "use one of: " + ", ".join(sorted(self._items))
 
     def names(self) -> list[str]:
         return sorted(self._items)
+
+    def items(self) -> list[tuple[str, T]]:
+        """(name, implementation) pairs, sorted by name."""
+        return sorted(self._items.items())
 
     def __contains__(self, name: str) -> bool:
         return name in self._items

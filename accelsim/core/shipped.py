@@ -28,6 +28,24 @@ def names(kind: str) -> list[str]:
     return sorted(p.stem for p in shipped_dir(kind).iterdir() if p.suffix in (".yaml", ".yml"))
 
 
+def resolve_any(path_or_name: str | Path) -> Path:
+    """As :func:`resolve`, for a name that may be either a config or a workload
+    (``accelsim validate``); shipped names are unique across both kinds."""
+    p = resolve(path_or_name, "hw")
+    return p if p.exists() else resolve(path_or_name, "workload")
+
+
+def resolve_from(base_dir: Path, path_or_name: str | Path, kind: str) -> Path:
+    """A path relative to ``base_dir`` (a sweep or suite file's folder) if it exists there,
+    otherwise a shipped name; anything else comes back under ``base_dir`` to be reported."""
+    p = Path(path_or_name).expanduser()
+    q = p if p.is_absolute() else base_dir / p
+    if q.exists():
+        return q
+    named = resolve(p, kind)
+    return named if named.exists() else q
+
+
 def resolve(path_or_name: str | Path, kind: str) -> Path:
     """A file path as given if it exists; otherwise the shipped file of that name (``resnet18``
     or ``resnet18.yaml``), so ``accelsim run train128_sram resnet18`` works from any folder.

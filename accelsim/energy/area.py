@@ -15,8 +15,8 @@ import math
 
 from accelsim.energy.prices import PriceList
 
-NOT_MODELLED = ("systolic arrays (no cited PE area in reference/notes)",
-                "vector unit (no cited area in reference/notes)", "DRAM (off chip)")
+NOT_MODELLED = ("systolic arrays (no cited PE area)",
+                "vector unit (no cited area)", "DRAM (off chip)")
 
 
 def buffer_area_mm2(area_mm2: float, reference_capacity_bytes: int, capacity_bytes: int) -> float:

@@ -23,19 +23,15 @@ import math
 from dataclasses import dataclass
 
 from accelsim.core.errors import ConfigError
+from accelsim.core.phases import PHASES
+from accelsim.energy.components import BUFFER, actions
 
 SCHEMA = "accelsim.counts/1"
-PHASES = ("forward", "backward_data", "backward_weight", "update")
 
-#: valid action names per group (``buffer.<name>`` groups use BUFFER_ACTIONS)
-ACTIONS = {
-    "mac": ("int8", "bf16", "fp16", "fp32"),
-    "vector": ("fp32_ops",),
-    "dram": ("read_bytes", "write_bytes", "activations", "refreshes", "active_rank_ns"),
-    "crossbar": ("adc_conversions", "dac_drives", "cell_reads", "write_pulses", "shift_adds",
-                 "digital_accumulations"),
-}
-BUFFER_ACTIONS = ("read_words", "write_words")
+#: valid action names per group, from the declared energy components (``buffer.<name>`` groups
+#: use BUFFER_ACTIONS)
+ACTIONS = {g: names for g, names in actions().items() if g != BUFFER}
+BUFFER_ACTIONS = actions()[BUFFER]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ every table entry it uses is recorded (``used``) so the run's summary can cite i
 Rules (docs/energy.md gives the derivations):
 
 - MAC of format f at node n = (multiply_f + accumulate-add) at 45 nm × node factor(n); the
-  accumulator is int32 for int8 and fp32 for bf16, fp16 and fp32 (memory_energy.md §5.1).
+  accumulator is int32 for int8 and fp32 for bf16, fp16 and fp32 ([P-Hor], docs/design.md §7).
 - PE pipeline registers per MAC: (2 × operand bits + accumulator bits) × register energy per bit
   (Aladdin, 40 nm) × factor(n)/factor(40).
 - Vector op = one fp32 fused multiply-add lane operation = fp32 multiply + fp32 add × factor(n).
@@ -25,6 +25,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accelsim.core.errors import ConfigError
+from accelsim.energy.components import (
+    DRAM_BACKGROUND,
+    LEAKAGE,
+    action_component,
+    dynamic_names,
+)
 from accelsim.energy.table import EnergyTable, Entry
 
 #: format → (multiply entry, accumulate-add entry, operand bits, accumulator bits)
@@ -34,13 +40,8 @@ MAC_COMPOSITION = {
     "fp16": ("fp16_multiply", "fp32_add", 16, 32),
     "fp32": ("fp32_multiply", "fp32_add", 32, 32),
 }
-#: static-power component kinds, as shown in the summary's energy_pj
-LEAKAGE, DRAM_BACKGROUND = "leakage", "dram_background"
-CROSSBAR_COLUMNS = {
-    "adc_conversions": "crossbar_adc", "dac_drives": "crossbar_dac",
-    "cell_reads": "crossbar_cell_read", "write_pulses": "crossbar_write_pulse",
-    "shift_adds": "crossbar_shift_add", "digital_accumulations": "crossbar_digital_accumulation",
-}
+#: crossbar action → the component it charges (declared in accelsim.energy.components)
+CROSSBAR_COLUMNS = action_component("crossbar")
 
 
 @dataclass(frozen=True)
@@ -73,15 +74,7 @@ class PriceList:
 
     # -- components -------------------------------------------------------------------------
     def dynamic_components(self, with_crossbar: bool) -> list[str]:
-        names = ["mac", "pe_register", "vector"]
-        for b in self.buffers:
-            names += [f"buffer_{b}_read", f"buffer_{b}_write"]
-        if self.dram is not None:
-            names += ["dram_read", "dram_write", "dram_io", "dram_activation", "dram_refresh",
-                      "dram_active_standby"]
-        if with_crossbar:
-            names += list(CROSSBAR_COLUMNS.values())
-        return names
+        return dynamic_names(self.buffers, dram=self.dram is not None, crossbar=with_crossbar)
 
     def static_power_mw(self) -> dict[str, tuple[str, float]]:
         """component → (kind, power in mW) for every powered component."""

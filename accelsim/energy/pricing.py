@@ -23,8 +23,9 @@ import math
 
 from accelsim.core.errors import ConfigError
 from accelsim.energy.area import area_breakdown
+from accelsim.energy.components import DRAM_BACKGROUND, LEAKAGE
 from accelsim.energy.counts import parse_counts
-from accelsim.energy.prices import DRAM_BACKGROUND, LEAKAGE, PriceList
+from accelsim.energy.prices import PriceList
 from accelsim.energy.table import EnergyTable
 
 #: keys of the price result that go into summary.json (everything except the rows)

@@ -32,7 +32,6 @@ KEY_PATTERNS = (
     r"dram\.[A-Za-z0-9_]+\.(read_pj_per_bit|write_pj_per_bit|io_pj_per_bit|activation_nj"
     r"|precharge_standby_mw_per_rank|active_standby_mw_per_rank|refresh_nj)",
     r"crossbar\.adc_pj_per_conversion\.\d+b\.\d+nm",
-    r"crossbar\.adc_area_um2\.\d+b\.\d+nm",
     r"scratchpad\..+\.(read_energy_pj|write_energy_pj|leakage_mw|area_mm2)",
 )
 _PATTERNS = tuple(re.compile(p + r"\Z") for p in KEY_PATTERNS)

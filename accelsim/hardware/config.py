@@ -21,7 +21,7 @@ from accelsim.core.ranges import Int, Real
 from accelsim.hardware.compute.config import SystolicArray, VectorUnit
 from accelsim.hardware.crossbar.config import CrossbarConfig
 from accelsim.hardware.memory.buffer_config import ROLES, Buffer
-from accelsim.hardware.memory.dram_presets import DRAM_PRESETS, MAPPING_FIELDS, DramPreset
+from accelsim.hardware.memory.dram_presets import DRAM_PRESETS, IDEAL, MAPPING_FIELDS, DramPreset
 
 #: (tensor kind, operand role) pairs that a training step uses; every one must map to a buffer.
 ACCESS_PAIRS = (
@@ -92,12 +92,12 @@ class Dram(_Strict):
 
     @property
     def ideal(self) -> bool:
-        return self.preset == "ideal"
+        return self.preset == IDEAL
 
     def resolved(self, source: str | None = None) -> DramPreset | None:
-        if self.ideal:
-            return None
         base = DRAM_PRESETS.get(self.preset, source=source, field="dram.preset")
+        if base is None:  # ideal
+            return None
         changes = {k: v for k, v in self.model_dump(exclude={"preset"}).items() if v is not None}
         return DramPreset(**{**base.__dict__, **changes})
 

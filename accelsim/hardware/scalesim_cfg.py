@@ -18,7 +18,7 @@ separate key and value. The mapping (see docs/scalesim.md):
   ``Bandwidth`` words/cycle × 1 B × 1 GHz, latency 1 ns, no row-cycle limit. SCALE-Sim's own USER
   stalls will differ: it feeds IFMAP and filter through separate ports at the ``[layout]`` bank
   bandwidths, refills in half-buffer prefetch steps, and counts positive stall offsets twice
-  (reference/notes/scalesim.md §1.6).
+  (docs/scalesim.md).
 
 What accelsim does not model is rejected rather than ignored: sparsity support, custom
 layouts (bank-conflict layouts) and Ramulator traces. Keys SCALE-Sim needs only for its own address

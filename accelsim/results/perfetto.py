@@ -24,6 +24,7 @@ from pathlib import Path
 
 from accelsim.core.errors import ConfigError
 from accelsim.engine.observers import TRACE_FILES
+from accelsim.results.rundir import read_run_dir
 from accelsim.results.timeline import Span, Timeline, spans
 
 #: trace-viewer colour names per span kind
@@ -163,23 +164,23 @@ def timeline(run_dir, traces: dict[str, list] | None = None) -> dict:
         traces = {name: _csv_rows(d, name) for name in TRACE_FILES}
     records = {name: [r if isinstance(r, dict) else dict(zip(TRACE_FILES[name], r))
                       for r in traces[name]] for name in TRACE_FILES}
-    summary = json.loads((d / "summary.json").read_text(encoding="utf-8"))
+    run = read_run_dir(d)
+    summary = run.summary
     hw = summary["hardware"]
     clock = hw["config"]["clock_ghz"]
     metadata = {"tool": summary["tool"], "hardware": hw["name"],
                 "config_hash": hw["config_hash"], "workload": summary["workload"]["name"],
                 "seed": summary["seed"], "total_cycles": summary["total_cycles"],
                 "clock_ghz": clock}
-    tl = spans(_csv_rows(d, "layers.csv"), records["trace.csv"])
+    tl = spans(run.rows, records["trace.csv"])
     return trace_events(tl, records["trace_dram.csv"], records["trace_waits.csv"],
                         records["trace_buffers.csv"], clock, metadata)
 
 
 def run_dir_timeline(run_dir) -> tuple[Timeline, dict]:
     """The spans of a run directory written with ``--trace``, and its summary."""
-    d = Path(run_dir)
-    summary = json.loads((d / "summary.json").read_text(encoding="utf-8"))
-    return spans(_csv_rows(d, "layers.csv"), _csv_rows(d, "trace.csv")), summary
+    run = read_run_dir(run_dir)
+    return spans(run.rows, _csv_rows(run.path, "trace.csv")), run.summary
 
 
 def _csv_rows(d: Path, name: str) -> list[dict]:

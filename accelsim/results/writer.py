@@ -1,34 +1,31 @@
-"""Result directories: ``summary.json``, ``layers.csv`` and ``counts.json`` (DESIGN.md §10).
+"""Assemble a run's ``summary.json``, ``layers.csv`` and ``counts.json`` from a simulated step.
 
-Every column and key is documented in ``docs/outputs.md``. Files are written deterministically:
+Every column and key is documented in ``docs/outputs.md`` (a test checks both ways). The files
+are written by :mod:`accelsim.results.rundir` (atomically, one format), deterministically:
 the same inputs and seed give byte-identical ``layers.csv`` and ``counts.json``; ``summary.json``
 differs only in ``run_info`` (wall time).
 """
 from __future__ import annotations
 
-import csv
-import io
-import json
-from contextlib import contextmanager
 from pathlib import Path
 
 from accelsim import __version__
-from accelsim.core.errors import ConfigError
-from accelsim.core.outputs import writing
+from accelsim.core.phases import PHASES
 from accelsim.energy.pricing import price, summary_section
 from accelsim.engine.run import Run
 from accelsim.hardware.error_profile import build_error_profile
 from accelsim.results.crossbar_summary import crossbar_summary
-from accelsim.workload.lowering import PHASES
+from accelsim.results.rundir import (
+    COUNTS,
+    LAYERS,
+    SUMMARY,
+    csv_text,
+    json_text,
+    write_run_files,
+)
 
 SUMMARY_SCHEMA = "accelsim.summary/1"
 COUNTS_SCHEMA = "accelsim.counts/1"
-BASE_COLUMNS = ["layer", "phase", "unit", "macs", "vector_ops", "compute_cycles", "stall_cycles",
-                "total_cycles", "bank_conflict_stall_cycles", "dram_stall_cycles",
-                "dependency_stall_cycles", "utilization", "start_cycle", "end_cycle", "steps",
-                "a_read_elements", "b_read_elements", "c_write_elements", "dram_read_bytes",
-                "dram_write_bytes", "dram_activations", "dram_refreshes", "dram_active_rank_ns",
-                "spill_bytes"]
 
 
 def layer_rows(run: Run) -> list[dict]:
@@ -122,18 +119,11 @@ def summary(run: Run, rows: list[dict]) -> dict:
     return out
 
 
-def csv_text(rows: list[dict]) -> str:
-    buf = io.StringIO()
-    if rows:
-        w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-    return buf.getvalue()
-
-
-def write_run(run: Run, out_dir: str | Path) -> dict:
+def write_run(run: Run, out_dir: str | Path, wall_time: bool = True) -> dict:
     """Write the result directory; return the summary dict. Everything is computed (and priced)
-    before anything is written, so a failure leaves no half-written directory."""
+    before anything is written, and the files are renamed into place together, so a failure or a
+    kill leaves no half-written directory. ``wall_time=False`` leaves out ``run_info`` (the one
+    non-deterministic key), as regression baselines do."""
     rows = layer_rows(run)
     summ = summary(run, rows)
     action_counts = counts(run)
@@ -141,21 +131,9 @@ def write_run(run: Run, out_dir: str | Path) -> dict:
     for row, energy in zip(rows, priced["rows"]):
         row.update({k: v for k, v in energy.items() if k.endswith("_energy_pj")})
     summ.update(summary_section(priced))
-    summ["run_info"] = {"wall_seconds": run.wall_seconds}
+    if wall_time:
+        summ["run_info"] = {"wall_seconds": run.wall_seconds}
     summ.update(run.extra)
-    files = {"layers.csv": csv_text(rows),
-             "counts.json": json.dumps(action_counts, indent=1, sort_keys=True),
-             "summary.json": json.dumps(summ, indent=1, sort_keys=True)}
-    out = Path(out_dir)
-    with output_errors(out):
-        out.mkdir(parents=True, exist_ok=True)
-        for name, text in files.items():
-            (out / name).write_text(text)
+    write_run_files(out_dir, {LAYERS: csv_text(rows), COUNTS: json_text(action_counts),
+                              SUMMARY: json_text(summ)})
     return summ
-
-
-@contextmanager
-def output_errors(path: Path):
-    """An unwritable output path is the user's problem to fix, not an internal error."""
-    with writing(path, "-o/--out"):
-        yield

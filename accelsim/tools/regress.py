@@ -9,12 +9,9 @@ tolerances (:mod:`accelsim.tools.compare`); updating rewrites the baselines.
 """
 from __future__ import annotations
 
-import json
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from pydantic import (
     BaseModel,
@@ -25,9 +22,12 @@ from pydantic import (
     PositiveInt,
 )
 
+from accelsim.core import shipped
 from accelsim.core.errors import AccelsimError, ConfigError
+from accelsim.core.phases import PhaseSet
 from accelsim.core.yamlfile import load_yaml, validate
 from accelsim.tools.pool import worker_pool
+from accelsim.results.rundir import RUN_FILES, SUMMARY, write_run_files
 from accelsim.tools.compare import (
     DEFAULT_METRICS,
     Comparison,
@@ -36,7 +36,6 @@ from accelsim.tools.compare import (
 )
 
 SUITE_FILE = "suite.yaml"
-RUN_FILES = ("summary.json", "layers.csv", "counts.json")
 
 
 class Exclude(BaseModel):
@@ -61,7 +60,7 @@ class Suite(BaseModel):
     configs: list[str] = Field(min_length=1)
     workloads: list[str] = Field(min_length=1)
     batch: PositiveInt | None = None
-    phases: Literal["training", "forward"] = "training"
+    phases: PhaseSet = "training"
     seed: NonNegativeInt = 0
     exclude: list[Exclude] = Field(default_factory=list)
     metrics: list[str] = Field(default_factory=lambda: list(DEFAULT_METRICS))
@@ -102,12 +101,13 @@ def load_suite(suite_dir: Path) -> tuple[Suite, list[Case]]:
                           fix=f"pass the directory that holds {SUITE_FILE}")
     path = suite_dir / SUITE_FILE
     suite = validate(Suite, load_yaml(path), str(path))
-    for field_name in ("configs", "workloads"):
+    for field_name, kind in (("configs", "hw"), ("workloads", "workload")):
         for i, rel in enumerate(getattr(suite, field_name)):
-            if not (suite_dir / rel).is_file():
+            if not shipped.resolve_from(suite_dir, rel, kind).is_file():
                 raise ConfigError("file not found", source=str(path),
                                   field=f"{field_name}[{i}] ({rel})",
-                                  fix=f"paths are relative to {suite_dir}")
+                                  fix=f"paths are relative to {suite_dir} (or name a shipped "
+                                      "file: accelsim list)")
     cases = []
     for c in suite.configs:
         for w in suite.workloads:
@@ -131,16 +131,15 @@ def run_case(suite_dir: Path, case: Case, out_dir: Path) -> str | None:
     from accelsim.api import load_graph, load_hardware, simulate
     from accelsim.results.writer import write_run
     try:
-        hw = load_hardware(suite_dir / case.config)
-        graph = load_graph(suite_dir / case.workload, case.phases, case.batch)
+        hw = load_hardware(shipped.resolve_from(suite_dir, case.config, "hw"))
+        graph = load_graph(shipped.resolve_from(suite_dir, case.workload, "workload"),
+                           case.phases, case.batch)
         run = simulate(hw, graph, case.seed, hw_source=case.config, workload_source=case.workload)
-        summary = write_run(run, out_dir)
+        write_run(run, out_dir, wall_time=False)
     except AccelsimError as exc:
         return str(exc)
     except Exception as exc:  # a simulator bug fails this case, not the whole suite
         return f"internal error: {type(exc).__name__}: {exc}"
-    summary.pop("run_info", None)
-    (out_dir / "summary.json").write_text(json.dumps(summary, indent=1, sort_keys=True))
     return None
 
 
@@ -153,10 +152,9 @@ def _run_all(suite_dir: Path, cases: list[Case], out: Path, jobs: int) -> dict[s
 
 
 def _replace_dir(src: Path, dst: Path) -> None:
-    """Put the run files of ``src`` in ``dst`` (other files in ``dst`` are left alone)."""
-    dst.mkdir(parents=True, exist_ok=True)
-    for name in RUN_FILES:
-        shutil.copyfile(src / name, dst / name)
+    """Put the run files of ``src`` in ``dst``, atomically (other files in ``dst`` are left
+    alone)."""
+    write_run_files(dst, {name: (src / name).read_text(encoding="utf-8") for name in RUN_FILES})
 
 
 def regress(suite_dir: str | Path, baseline: str | Path, update: bool = False, jobs: int = 1,
@@ -183,7 +181,7 @@ def regress(suite_dir: str | Path, baseline: str | Path, update: bool = False, j
             if errors[case.name]:
                 report.results.append(CaseResult(case, "error", error=errors[case.name]))
                 continue
-            has_base = (base_dir / "summary.json").is_file()
+            has_base = (base_dir / SUMMARY).is_file()
             cmp, problem = None, None
             if has_base:
                 try:
@@ -214,7 +212,7 @@ def regress(suite_dir: str | Path, baseline: str | Path, update: bool = False, j
     names = {c.name for c in cases}
     if baseline.is_dir():
         for d in sorted(baseline.iterdir()):
-            if d.is_dir() and d.name not in names and (d / "summary.json").is_file():
+            if d.is_dir() and d.name not in names and (d / SUMMARY).is_file():
                 report.stale.append(d.name)
                 if update:
                     for name in RUN_FILES:

@@ -1,4 +1,4 @@
-"""The training dataflow graph (DESIGN.md §3): a networkx DiGraph of operations and tensors.
+"""The training dataflow graph (docs/design.md §3): a networkx DiGraph of operations and tensors.
 
 Nodes are operations ``<layer>/<phase>`` (plus the sources ``input``, ``param:<layer>`` (weights) and
 ``state:<layer>`` (optimizer state), and the ``loss``). Each op node carries ``layer``, ``phase``, ``order`` (program order), ``unit``
@@ -23,13 +23,12 @@ from accelsim import __version__
 from accelsim.core.errors import ConfigError
 from accelsim.core.formats import BYTES_PER_ELEMENT
 from accelsim.core.outputs import writing
+from accelsim.core.phases import PHASE_SETS
 from accelsim.workload.layers import Add, Gemm, Pool, Workload
 from accelsim.workload import trace
 from accelsim.workload.lowering import lower, optimizer_state_elements, phases_of
 from accelsim.workload.trace import GRAPH_SCHEMA
 
-PHASE_SETS = {"training": ("forward", "backward_data", "backward_weight", "update"),
-              "forward": ("forward",)}
 
 
 class _Builder:
@@ -63,12 +62,11 @@ class _Builder:
         return self.tensor(t["tensor"].replace("act:", "err:"), "error",
                            t["shape"][0] * t["shape"][1], t["shape"])
 
-    def add_op(self, layer, phase: str, index: int) -> str:
+    def add_op(self, layer, phase: str) -> str:
         node = f"{layer.name}/{phase}"
         work = lower(layer, phase, self.w)
-        unit = "vector" if phase == "update" or work.macs == 0 else "array"
-        self.g.add_node(node, kind="op", layer=layer.name, layer_index=index, phase=phase,
-                        order=self.order, unit=unit, work=work.to_dict(), writes=[],
+        self.g.add_node(node, kind="op", layer=layer.name, phase=phase,
+                        order=self.order, work=work.to_dict(), writes=[],
                         spec=layer.model_dump(mode="json"))
         self.order += 1
         return node
@@ -100,8 +98,8 @@ class _Builder:
             prev = layer.name
         training = "backward_data" in self.phases
         # forward pass
-        for i, layer in enumerate(w.layers):
-            node = self.add_op(layer, "forward", i)
+        for layer in w.layers:
+            node = self.add_op(layer, "forward")
             src = self.producer[layer.name]
             self.read(self.src_node(src), node, self.act(src), "ifmap")
             if layer.has_weights:
@@ -126,7 +124,7 @@ class _Builder:
             phases = phases_of(layer, first=_is_input(src))
             grad_src = self._grad_sources(layer.name)
             for phase in phases[1:]:
-                node = self.add_op(layer, phase, i)
+                node = self.add_op(layer, phase)
                 if phase == "update":
                     self._update(layer, node)
                     continue

@@ -12,8 +12,8 @@ from typing import Annotated, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
-from accelsim.core.formats import BYTES_PER_ELEMENT, NumberFormat
 from accelsim.core.errors import ConfigError
+from accelsim.core.formats import NumberFormat
 from accelsim.core.ranges import Int, range_of
 
 OutputRule = Literal["standard", "scalesim"]
@@ -237,9 +237,6 @@ class Formats(BaseModel):
     weight_gradient: NumberFormat = "bf16"
     optimizer_state: NumberFormat = "fp32"
     mac: NumberFormat = "bf16"
-
-    def bytes_of(self, kind: str) -> int:
-        return BYTES_PER_ELEMENT[getattr(self, kind)]
 
 
 OPTIMIZER_STATE_TENSORS = {"sgd": 0, "sgd_momentum": 1, "adam": 2}

@@ -1,4 +1,4 @@
-"""GEMM lowering of each layer and training phase (DESIGN.md §3).
+"""GEMM lowering of each layer and training phase (docs/design.md §3).
 
 A conv layer with input N×C×H×W, K filters of C×R×S, stride s and output N×K×P×Q lowers to:
 
@@ -42,8 +42,6 @@ from accelsim.workload.layers import (
     Pool,
     Workload,
 )
-
-PHASES = ("forward", "backward_data", "backward_weight", "update")
 
 
 @dataclass(frozen=True)

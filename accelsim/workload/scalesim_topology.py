@@ -1,6 +1,6 @@
 """Read a SCALE-Sim topology CSV (conv or GEMM format) unchanged into a :class:`Workload`.
 
-Formats (SCALE-Sim 3.0.0, reference/notes/scalesim.md §2.2). The first non-blank line is a header;
+Formats (SCALE-Sim 3.0.0, docs/scalesim.md). The first non-blank line is a header;
 each further line is one layer:
 
 - conv: ``name, IFMAP Height, IFMAP Width, Filter Height, Filter Width, Channels, Num Filter,

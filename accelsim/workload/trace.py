@@ -5,8 +5,7 @@ A hand-edited or foreign trace is checked as strictly as a YAML workload (docs/i
 * the document: node-link JSON with ``graph.schema`` = ``accelsim.graph/1``, a workload name,
   a batch and formats;
 * every node: an ``id``, a ``kind`` (``op``, ``source`` or ``loss``); an op node's ``layer``,
-  ``layer_index``, ``phase``, program ``order`` (unique), ``unit`` (``array`` for GEMM work,
-  ``vector`` for element-wise work), ``work`` (GEMM dimensions or vector elements, in their
+  ``phase``, program ``order`` (unique), ``work`` (GEMM dimensions or vector elements, in their
   plausible ranges), ``writes`` (tensors) and ``spec`` (the layer, validated like a workload
   layer);
 * every tensor (edge or write): ``tensor`` id, ``kind``, operand ``role``, number ``format``,
@@ -29,7 +28,7 @@ from accelsim.core.formats import BYTES_PER_ELEMENT, TENSOR_KINDS, NumberFormat
 from accelsim.core.ranges import Int
 from accelsim.core.yamlfile import translate
 from accelsim.workload.layers import Batch, Formats, Layer
-from accelsim.workload.lowering import PHASES
+from accelsim.core.phases import PHASES
 
 GRAPH_SCHEMA = "accelsim.graph/1"
 
@@ -68,10 +67,12 @@ class OpNode(_Exact):
     id: str = Field(min_length=1)
     kind: Literal["op"]
     layer: str = Field(min_length=1)
-    layer_index: Int(0, 1 << 24, "a layer's position in its workload")
+    layer_index: Int(0, 1 << 24, "a layer's position in its workload") | None = Field(
+        default=None, description="written by accelsim before 0.2; optional")
     phase: Literal[PHASES]  # type: ignore[valid-type]
     order: Int(0, 1 << 30, "program order of the operation")
-    unit: Literal["array", "vector"]
+    unit: Literal["array", "vector"] | None = Field(
+        default=None, description="written by accelsim before 0.2; checked against the work")
     work: Annotated[Union[GemmWork, VectorWork], Field(discriminator="type")]
     writes: list[Tensor]
     spec: Layer
@@ -174,7 +175,7 @@ def check_consistent(doc: GraphDoc, source: str) -> None:
                         f"{orders[node['order']]!r}", "give every operation its own order")
         orders[node["order"]] = nid
         want = "array" if node["work"]["type"] == "gemm" else "vector"
-        if node["unit"] != want:
+        if node.get("unit") not in (None, want):
             raise _fail(source, f"node {nid!r}: unit", f"unit {node['unit']!r} cannot run "
                         f"{node['work']['type']} work", f"use unit {want!r}")
     seen: dict[str, tuple] = {}

@@ -6,7 +6,10 @@ import pytest
 from scipy.stats import binom
 
 from accelsim.accuracy.crossbar_ops import AnalogCrossbar, IdealCrossbar, make_crossbar
-from accelsim.hardware.crossbar.devices import normalised_a, resolve_device
+from accelsim.hardware.crossbar.devices import (conductance, normalised_a, pulse_position,
+                                                resolve_device)
+
+pytestmark = pytest.mark.closed_form
 
 
 def _device(**overrides):
@@ -145,7 +148,7 @@ def test_same_seed_same_noise():
 
 def test_stochastic_rounding_is_unbiased():
     xb = _crossbar(np.zeros((100, 100)), states_ltp=1001, states_ltd=1001,
-                   update_rounding="stochastic")
+                   update_rounding="stochastic", update_scheme="batch_summed")
     start = xb.c.copy()
     _pulse(xb, 0.3)                                                 # 0.3 pulse wanted per device
     moved = int(np.sum(xb.c > start))
@@ -154,7 +157,105 @@ def test_stochastic_rounding_is_unbiased():
 
 
 def test_deterministic_rounding_drops_sub_half_pulse_updates():
-    xb = _crossbar(np.zeros((4, 4)), states_ltp=101, states_ltd=101)   # NeuroSim default
+    xb = _crossbar(np.zeros((4, 4)), states_ltp=101, states_ltd=101,
+                   update_rounding="deterministic")                    # NeuroSim
     start = xb.c.copy()
     _pulse(xb, 0.4)
     assert np.array_equal(xb.c, start)
+
+
+# ---- update schemes --------------------------------------------------------------------------
+
+def _opposite_batches(xb, wanted_pulses, batches=20):
+    """``batches`` two-sample batches on a 1×1 tile: x = 1 both times, gradients ±g chosen so
+    that each sample alone wants ``wanted_pulses`` pulses (Δc = lr·|g·x|/(2·w_max))."""
+    g = 2.0 * xb.w_max * wanted_pulses / xb.p_max[1]
+    for _ in range(batches):
+        xb.update(np.ones((2, 1), np.float32), np.array([[g], [-g]], np.float32), lr=1.0)
+
+
+def test_one_by_one_tile_opposite_gradients_batch_summed_vs_per_sample():
+    common = dict(states_ltp=101, states_ltd=101, update_rounding="deterministic")
+    summed = _crossbar([[0.0]], update_scheme="batch_summed", **common)
+    start = summed.c.copy()
+    _opposite_batches(summed, 3)
+    assert np.array_equal(summed.c, start) and summed.events["write_pulses"] == 0
+
+    # Per sample: every sample is its own pulse step of rint(3) = 3 pulses, up once and down
+    # once per batch, so 20 batches × 2 samples × 3 pulses = 120 pulses.
+    linear = _crossbar([[0.0]], update_scheme="per_sample", **common)
+    _opposite_batches(linear, 3)
+    assert linear.events["write_pulses"] == 20 * 2 * 3
+    assert linear.c[0, 0] == pytest.approx(start[0, 0], abs=1e-6)  # linear: steps cancel
+
+    # A nonlinear, asymmetric device (NeuroSim curves) does not return: each up-and-down
+    # pair drifts it. The expected walk, pulse by pulse along the curves, alternating up/down:
+    nl = dict(nl_ltp=2.4, nl_ltd=-4.88, **common)            # Ag:a-Si labels
+    walker = _crossbar([[0.0]], update_scheme="per_sample", **nl)
+    _opposite_batches(walker, 3)
+    assert walker.events["write_pulses"] == 120
+    a_up, a_down = walker.a[1], walker.a[-1]
+    c = float(start[0, 0])
+    for _ in range(20 * 3):
+        c = float(conductance(min(pulse_position(c, a_up, 100) + 1, 100), a_up, 100))
+        c = float(conductance(max(pulse_position(c, a_down, 100) - 1, 0), a_down, 100))
+    drift = float(walker.c[0, 0]) - float(start[0, 0])
+    assert abs(drift) > 0.05                                        # walked away ...
+    assert float(walker.c[0, 0]) == pytest.approx(c, abs=0.01)      # ... as the pulses say
+
+
+def test_per_sample_c2c_walk_grows_with_pulses_not_net_update():
+    rows = 4000
+    dev = dict(states_ltp=1001, states_ltd=1001, c2c_sigma=0.002, update_rounding="deterministic")
+    for scheme, expected_std in (("batch_summed", 0.0), ("per_sample", 0.002 * math.sqrt(400))):
+        xb = _crossbar(np.zeros((rows, 1)), update_scheme=scheme, **dev)
+        start = xb.c.copy()
+        g = np.float32(2.0 * xb.w_max * 10 / 1000)                  # 10 pulses per sample
+        for _ in range(20):
+            xb.update(np.ones((2, 1), np.float32), np.array([[g] * rows, [-g] * rows]), lr=1.0)
+        assert float(np.std(xb.c - start)) == pytest.approx(expected_std, rel=0.05, abs=1e-7)
+
+
+def test_per_sample_stochastic_counts_are_unbiased():
+    xb = _crossbar(np.zeros((100, 100)), states_ltp=1001, states_ltd=1001)   # stochastic default
+    assert xb.device.update_scheme == "per_sample"
+    batch = 8
+    g = np.float32(2.0 * xb.w_max * 0.3 / 1000)                   # 0.3 pulse wanted per sample
+    xb.update(np.ones((batch, 100), np.float32), np.full((batch, 100), -g, np.float32), lr=1.0)
+    pulses = xb.events["write_pulses"]
+    mean, sd = 10000 * batch * 0.3, math.sqrt(10000 * batch * 0.3 * 0.7)
+    assert abs(pulses - mean) < 6 * sd
+
+
+def test_pulse_train_mean_pulses_and_cap():
+    xb = _crossbar(np.zeros((200, 200)), states_ltp=1001, states_ltd=1001,
+                   update_scheme="pulse_train")
+    g = np.float32(2.0 * xb.w_max * 2.0 / 1000)                   # 2 pulses wanted per device
+    xb.update(np.ones((1, 200), np.float32), np.full((1, 200), -g, np.float32), lr=1.0)
+    assert xb.events["write_pulses"] / 40000 == pytest.approx(2.0, rel=0.05)
+    big = _crossbar(np.zeros((50, 50)), states_ltp=1001, states_ltd=1001,
+                    update_scheme="pulse_train", pulse_train_length=7)
+    g = np.float32(2.0 * big.w_max * 100.0 / 1000)                # far more than 7 bits allow
+    big.update(np.ones((1, 50), np.float32), np.full((1, 50), -g, np.float32), lr=1.0)
+    assert big.events["write_pulses"] == 7 * 2500                 # every bit coincides
+
+
+def test_pulse_train_rejects_deterministic_rounding():
+    from accelsim.core.errors import ConfigError
+    with pytest.raises(ConfigError, match="pulse trains are stochastic"):
+        resolve_device("ag-a-si", {"update_scheme": "pulse_train",
+                                   "update_rounding": "deterministic"})
+
+
+def test_rounded_per_sample_counts_do_not_depend_on_the_chunking(monkeypatch):
+    from accelsim.accuracy import crossbar_ops
+    rng = np.random.default_rng(3)
+    x = rng.random((9, 6)).astype(np.float32)
+    dy = rng.standard_normal((9, 5)).astype(np.float32)
+    counts = []
+    for elements in (1 << 22, 30):                                 # one chunk; one vector a chunk
+        monkeypatch.setattr(crossbar_ops, "_DENSE_ELEMENTS", elements)
+        xb = _crossbar(np.zeros((5, 6)), states_ltp=101, states_ltd=101,
+                       update_rounding="deterministic")
+        counts.append(xb._rounded_per_sample(x, dy, np.float32(0.2)))
+    assert np.array_equal(counts[0], counts[1]) and counts[0].sum() > 0

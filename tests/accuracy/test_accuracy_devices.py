@@ -14,6 +14,8 @@ from accelsim.hardware.crossbar.devices import (
     resolve_device,
 )
 
+pytestmark = pytest.mark.reference
+
 NAMES = {"ag-a-si", "taox-hfox", "pcmo", "alox-hfo2", "gst-pcm", "epiram", "hzo-fefet", "ideal"}
 
 # (states LTP, states LTD, NL LTP, NL LTD, on/off, c2c) from Table II

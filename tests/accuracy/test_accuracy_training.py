@@ -82,3 +82,22 @@ def test_ideal_crossbar_equals_digital_plain_sgd():
     crossbar = train(plans, data, cfg, formats=FP32, device=resolve_device("ideal"),
                      crossbar_layers=["fc1", "fc2"])
     _same(digital, crossbar)
+
+
+def test_digits_read_without_sklearn_equal_sklearns_split():
+    """The fast path (bundled file + stored split indices) gives scikit-learn's exact split."""
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    from accelsim.accuracy import dataset
+
+    fast = dataset.load_digits_split.__wrapped__()
+    data = load_digits()
+    x = (data.images / 16.0).astype(np.float32).reshape(-1, 1, 8, 8)
+    y = data.target.astype(np.int64)
+    tx, vx, ty, vy = train_test_split(x, y, test_size=dataset.TEST_FRACTION, stratify=y,
+                                      random_state=dataset.SPLIT_SEED)
+    assert dataset._digits_file() is not None
+    for ours, theirs in ((fast.train_x, tx), (fast.test_x, vx), (fast.train_y, ty),
+                         (fast.test_y, vy)):
+        assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs)

@@ -2,7 +2,6 @@
 what would be valid; never a traceback."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ SCALESIM = Path(__file__).resolve().parents[1] / "data" / "scalesim"
 SPARSITY_CFG = SCALESIM / "configs" / "sparsity.cfg"
 CALC_CFG = SCALESIM / "configs" / "sa32_ws_calc.cfg"
 TOPOLOGY = SCALESIM / "topologies" / "synthetic_gemm.csv"
-HAS_RUN = importlib.util.find_spec("accelsim.cli.run") is not None
 
 CONV = "{kind: conv2d, name: c1, in_h: 8, in_w: 8, in_channels: 3, out_channels: 4, kernel: 3"
 HW = """name: h
@@ -56,7 +54,6 @@ def test_missing_file(capsys, tmp_path, name):
     assert str(tmp_path / name) in msg and "file not found" in msg and "fix:" in msg
 
 
-@pytest.mark.skipif(not HAS_RUN, reason="`accelsim run` is not built yet")
 def test_run_missing_file(capsys, tmp_path):
     msg = fails(capsys, "run", tmp_path / "nope.yaml", TOPOLOGY, "-o", tmp_path / "out")
     assert "nope.yaml" in msg and "file not found" in msg
@@ -218,7 +215,6 @@ def test_sparsity_cfg_is_rejected(capsys):
     assert "SparsitySupport: false" in msg
 
 
-@pytest.mark.skipif(not HAS_RUN, reason="`accelsim run` is not built yet")
 def test_run_with_sparsity_cfg_exits_2(capsys, tmp_path):
     msg = fails(capsys, "run", SPARSITY_CFG, TOPOLOGY, "--phases", "forward", "-o", tmp_path / "o")
     assert "does not model sparsity" in msg
@@ -234,14 +230,12 @@ dram: {preset: ideal}
 """
 
 
-@pytest.mark.skipif(not HAS_RUN, reason="`accelsim run` is not built yet")
 def test_tile_that_does_not_fit(capsys, tmp_path):
     hw = write(tmp_path, "tiny.yaml", TINY)
     msg = fails(capsys, "run", hw, TOPOLOGY, "--phases", "forward", "-o", tmp_path / "o")
     assert "scratchpad.b.capacity_bytes" in msg and "raise capacity_bytes to at least" in msg
 
 
-@pytest.mark.skipif(not HAS_RUN, reason="`accelsim run` is not built yet")
 def test_tile_that_does_not_fit_names_the_file(capsys, tmp_path):
     hw = write(tmp_path, "tiny.yaml", TINY)
     assert "tiny.yaml" in fails(capsys, "run", hw, TOPOLOGY, "--phases", "forward",

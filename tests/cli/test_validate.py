@@ -7,6 +7,8 @@ import pytest
 
 from accelsim.cli import main
 
+pytestmark = pytest.mark.smoke
+
 ROOT = Path(__file__).resolve().parents[2]
 SCALESIM = ROOT / "tests" / "data" / "scalesim"
 

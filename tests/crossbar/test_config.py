@@ -52,7 +52,7 @@ def test_update_rules():
     ({"cols": 126, "cols_per_adc": 2, "rows_per_adc": 8}, None, None),
     ({"cols": 125, "cols_per_adc": 5, "rows_per_adc": 8}, "crossbar", "odd"),
     ({"device": "unobtainium"}, "crossbar.device", "ag-a-si"),
-    ({"parameters": {"adc_bits": 4}}, "crossbar", "set by the tile"),
+    ({"parameters": {"adc_bits": 4}}, "crossbar", "set by crossbar.adc_bits"),
     ({"parameters": {"c2c": 0.1}}, "crossbar", "unknown crossbar parameter 'c2c'"),
     ({"parameters": {"c2c_sigma": 2.0}}, "crossbar", "outside [0, 1]"),
     ({"preset": "nope"}, "crossbar.preset", "isaac_32nm"),
@@ -88,3 +88,15 @@ def test_loads_from_yaml_file(tmp_path):
     cfg = crossbar_from_dict(load_yaml(path), source=str(path))
     assert cfg.tiles == 8 and cfg.maps("conv2") and not cfg.maps("conv3")
     assert not cfg.maps("fc")
+
+
+def test_update_scheme_errors_name_the_field():
+    with pytest.raises(ConfigError, match="pulse trains are stochastic") as exc:
+        crossbar_from_dict({"update": {"scheme": "pulse_train", "rounding": "deterministic"}},
+                           source="hw.yaml")
+    assert exc.value.field.startswith("crossbar.update")
+    with pytest.raises(ConfigError) as exc:
+        crossbar_from_dict({"update": {"scheme": "per_batch"}}, source="hw.yaml")
+    assert exc.value.field == "crossbar.update.scheme"
+    with pytest.raises(ConfigError, match="set by crossbar.update.scheme"):
+        crossbar_from_dict({"parameters": {"update_scheme": "per_sample"}}, source="hw.yaml")

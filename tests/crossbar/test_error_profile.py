@@ -25,7 +25,8 @@ def test_section_shape_and_totals():
     sec = error_profile_section(cfg, calls)
     assert sec["device"] == "ag-a-si" and sec["adc_bits"] == 6 and sec["dac_bits"] == 5
     assert sec["parameters"] == {"c2c_sigma": 0.01, "stuck_at_gmin_fraction": 0.002, "adc_bits": 6,
-                                 "dac_bits": 5, "rows_per_tile": 128, "cols_per_tile": 64}
+                                 "dac_bits": 5, "rows_per_tile": 128, "cols_per_tile": 64,
+                                 "update_scheme": "per_sample"}
     assert set(sec) == set(CrossbarSpec.model_fields)
     CrossbarSpec.model_validate(sec)   # the accuracy model reads it
     resolve_device(sec["device"], sec["parameters"])

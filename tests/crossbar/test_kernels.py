@@ -12,6 +12,8 @@ from accelsim.hardware.crossbar.kernels import (
 )
 from accelsim.hardware.crossbar.mapping import WeightMatrix, map_matrix
 
+pytestmark = pytest.mark.closed_form
+
 BATCH = 8
 TILE = {"rows": 128, "cols": 128, "cols_per_adc": 8, "rows_per_adc": 16, "adc_rate_gsps": 0.8,
         "read_ns": 12.0, "write_pulse_ns": 25.0}
@@ -140,3 +142,26 @@ def test_packed_update_pulses_blocks_one_after_another():
     f = forward_vmm(m, cfg, 2, 1.0)
     assert f.adc_conversions == 2 * 16 * 64 and f.dac_drives == 2 * 16 * 64 * 9
     assert f.latency_ns == pytest.approx(2 * 16 * (12.0 + math.ceil(14 / 16) * 1.25))
+
+
+@pytest.mark.parametrize("update, events, slots", [
+    ({"scheme": "per_sample"}, BATCH, 1),            # one pulse step per sample
+    ({"scheme": "pulse_train"}, BATCH, 31),          # a BL-slot train per sample
+    ({"scheme": "pulse_train", "pulse_train_length": 7}, BATCH, 7),
+    ({"scheme": "batch_summed"}, 1, 1),              # the summed batch, pulsed once
+])
+def test_update_scheme_sets_events_and_slots(update, events, slots):
+    cfg, m = one_tile_layer(update=update)
+    k = outer_product_update(m, cfg, BATCH, 1.0)
+    assert k.latency_ns == pytest.approx(events * slots * 25.0)
+    assert k.counts()["crossbar"]["write_pulses"] == pytest.approx(events * 100 * 50 * 1.0)
+
+
+def test_update_scheme_reaches_the_functional_model():
+    cfg, _ = one_tile_layer(update={"scheme": "pulse_train", "pulse_train_length": 15})
+    params = cfg.device_parameters()
+    assert params["update_scheme"] == "pulse_train" and params["pulse_train_length"] == 15
+    assert "update_rounding" not in params                  # unset: the profile's
+    cfg, _ = one_tile_layer(update={"rounding": "deterministic"})
+    assert cfg.device_parameters()["update_rounding"] == "deterministic"
+    assert cfg.resolved_device().update_rounding == "deterministic"

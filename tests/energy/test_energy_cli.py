@@ -107,4 +107,4 @@ def test_damaged_run_directories_give_one_line_errors(tmp_path, config, counts, 
 
 def test_missing_run_directory(tmp_path, capsys):
     assert main(["energy", str(tmp_path / "nope")]) == 2
-    assert "not a directory" in capsys.readouterr().err
+    assert "not found" in capsys.readouterr().err

@@ -56,8 +56,8 @@ def test_dump_round_trips(tmp_path):
      "entries.compute.fp32_add_pj_45nm.value"),
     ({"dram.hbm2.read_pj_per_bit": {"value": -1.5, "source": "x"}}, "must be positive",
      "entries.dram.hbm2.read_pj_per_bit.value"),
-    ({"crossbar.adc_area_um2.8b.32nm": {"value": 0.0, "source": "x"}}, "must be positive",
-     "entries.crossbar.adc_area_um2.8b.32nm.value"),
+    ({"crossbar.adc_area_um2.8b.32nm": {"value": 1.0, "source": "x"}},  # tile presets hold areas
+     "unknown energy-table key", "entries.crossbar.adc_area_um2.8b.32nm"),
     ({"scratchpad.act.area_mm2": {"value": -0.2, "source": "x"}}, "must be positive",
      "entries.scratchpad.act.area_mm2.value"),
     ({"compute.fp32_add_pj_45nm": {"value": 1.0}}, "non-empty 'source'",

@@ -8,6 +8,8 @@ from accelsim.core.errors import ConfigError
 from accelsim.energy.pricing import column, price, summary_section
 from accelsim.energy.table import EnergyTable
 
+pytestmark = pytest.mark.closed_form
+
 F22 = 0.294          # Stillmaker 45 → 22 nm
 F40 = 0.868          # 45 → 40 nm (Aladdin register node)
 

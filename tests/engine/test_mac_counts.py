@@ -1,9 +1,13 @@
-"""MACs of every layer and phase of the ResNet-50 training graph equal DESIGN.md §3's closed
+"""MACs of every layer and phase of the ResNet-50 training graph equal docs/design.md §3's closed
 forms, computed here independently from the layer shapes."""
+import pytest
+
 from accelsim.api import load_graph
 from accelsim.workload.graph import op_nodes
 from accelsim.workload.loader import load_workload
 from accelsim.workload.lowering import work_from_dict
+
+pytestmark = pytest.mark.closed_form
 
 
 def _closed_form(layer, phase, n):

@@ -6,6 +6,8 @@ import pytest
 
 from accelsim.api import run_files
 
+pytestmark = pytest.mark.smoke
+
 ROOT = Path(__file__).resolve().parents[2]
 WORKLOADS = sorted(p.name for p in (ROOT / "workloads").glob("*.yaml"))
 MACHINES = sorted(p.name for p in (ROOT / "hw_configs").glob("*.yaml"))

@@ -7,6 +7,8 @@ import pytest
 
 from accelsim.cli import main
 
+pytestmark = pytest.mark.reference
+
 CASES = ["conv_nets_alexnet__sa128_os_calc", "synthetic_conv__sa32_ws_calc",
          "conv_nets_Resnet18__sa128_is_calc", "GEMM_mnk_vit_s__sa32_ws_calc"]
 

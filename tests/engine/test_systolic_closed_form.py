@@ -1,4 +1,4 @@
-"""Closed-form checks of the systolic-array model (DESIGN.md §4)."""
+"""Closed-form checks of the systolic-array model (docs/design.md §4)."""
 from math import ceil
 
 import pytest
@@ -6,6 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from accelsim.hardware.compute.systolic_timing import map_gemm
+
+pytestmark = pytest.mark.closed_form
 
 
 @pytest.mark.parametrize("df,expect", [

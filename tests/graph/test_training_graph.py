@@ -55,4 +55,4 @@ def test_residual_add_sends_the_error_to_both_summands(root):
     g = build_graph(load_workload(root / "workloads/resnet18.yaml"))
     writes = {w["tensor"] for w in g.nodes["layer2.0.add/backward_data"]["writes"]}
     assert writes == {"err:layer2.0.conv2", "err:layer2.0.downsample"}
-    assert g.nodes["layer2.0.add/forward"]["unit"] == "vector"
+    assert g.nodes["layer2.0.add/forward"]["work"]["type"] == "vector"

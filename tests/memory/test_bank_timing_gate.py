@@ -7,6 +7,8 @@ from accelsim.hardware.config import Buffer
 from accelsim.hardware.memory.banks import ScratchpadBuffer
 from accelsim.hardware.memory.technology import resolve_technology
 
+pytestmark = pytest.mark.gate
+
 
 def _buffer(env, tech="stt_mram_22nm", banks=4, ports=1):
     cfg = Buffer(name="b", capacity_bytes=4096, banks=banks, ports_per_bank=ports,

@@ -15,13 +15,15 @@ from accelsim.hardware.memory.technology import (
     resolve_technology,
 )
 
+pytestmark = pytest.mark.closed_form
+
 NOMINAL = TECHNOLOGIES.get("stt_mram_22nm")
 
 
 def test_device_defaults_give_the_cited_ic0_and_tau_d():
     p = MramWritePoint()
-    assert p.critical_current_ua == pytest.approx(30.2, abs=0.05)   # DESIGN.md §5
-    assert p.precession_time_ns == pytest.approx(1.136, abs=0.001)  # memory_energy.md §2.5
+    assert p.critical_current_ua == pytest.approx(30.2, abs=0.05)   # docs/design.md §5
+    assert p.precession_time_ns == pytest.approx(1.136, abs=0.001)  # [T-ARM] formula
     assert p.overdrive == pytest.approx(2.65, abs=0.005)
 
 
@@ -31,7 +33,7 @@ def test_overrides_of_ic0_and_tau_d_are_used():
     assert p.overdrive == 2.0
 
 
-# DESIGN.md §5 worked table (first four) and the other rows of memory_energy.md §2.5:
+# docs/design.md §5 worked table (first four) and the other rows of docs/energy.md §7:
 # (voltage scale, pulse) -> (WER per toggled bit, cell energy relative to nominal)
 LADDER = [((1.0, 10.0), 3.7e-11, 1.00), ((0.8, 10.0), 4.1e-7, 0.64),
           ((1.0, 5.0), 7.4e-5, 0.50), ((0.8, 5.0), 7.8e-3, 0.32),
@@ -96,7 +98,7 @@ def test_thermal_regime_closed_form():
     assert p.regime == "thermal"
     tau = math.exp(60 * 0.75 ** 2)
     assert write_error_rate(p) == pytest.approx(math.exp(-100.0 / tau))
-    # b = 1 variant (memory_energy.md §2.2 worked example: i = 0.9, 100 ns, Δ = 60 → 0.78)
+    # b = 1 variant (thermal-regime worked example [P-Tan]: i = 0.9, 100 ns, Δ = 60 → 0.78)
     # i = 0.9 has Δ(1−i) = 6 k_BT ≥ 5: valid with b = 1
     q = MramWritePoint(ic0_ua=80.0, voltage_scale=0.9, pulse_ns=100.0, thermal_exponent_b=1.0)
     assert write_error_rate(q) == pytest.approx(0.78, abs=0.005)

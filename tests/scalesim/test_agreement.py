@@ -1,11 +1,11 @@
 """Exact agreement with SCALE-Sim 3.0.0 on every CALC-mode run in tests/data/scalesim.
 
 SCALE-Sim's ``Total Cycles`` is the 0-based index of the last OFMAP write, so a stall-free layer's
-cycle count is ``total_cycles + 1`` (DESIGN.md §4). Three checks per run:
+cycle count is ``total_cycles + 1`` (docs/design.md §4). Three checks per run:
 
 1. the readers: the GEMM (M, N, K) of every parsed layer, and the array of the parsed .cfg, equal
    SCALE-Sim's own view (``gemm_M_ofmap_px``, ``gemm_N_filters``, ``gemm_K_window``, ``Sr/Sc/T``,
-   folds), and the closed form of DESIGN.md §4 on those reproduces ``total_cycles + 1``;
+   folds), and the closed form of docs/design.md §4 on those reproduces ``total_cycles + 1``;
 2. the simulator: ``accelsim run CFG TOPO --phases forward`` writes, per layer, ``compute_cycles ==
    total_cycles + 1`` and ``macs`` equal to SCALE-Sim's, with no stalls (CALC mode is stall-free);
 3. USER-mode runs: the stall models differ on purpose (docs/scalesim.md), but the stall-free part
@@ -23,6 +23,8 @@ from accelsim.api import load_hardware
 from accelsim.cli import main
 from accelsim.workload.layers import Conv2d, Gemm
 from accelsim.workload.loader import load_workload
+
+pytestmark = pytest.mark.reference
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "scalesim"
 
@@ -82,10 +84,6 @@ def test_readers_reproduce_scalesim_view(run):
         assert folds * per_fold == int(row["total_cycles"]) + 1, layer.name
 
 
-def _run_module_exists() -> bool:
-    import importlib.util
-    return importlib.util.find_spec("accelsim.cli.run") is not None
-
 
 def _simulate(run: dict, tmp_path: Path) -> tuple[list[dict], list[dict]]:
     cfg, topo, ref = _paths(run)
@@ -98,7 +96,6 @@ def _simulate(run: dict, tmp_path: Path) -> tuple[list[dict], list[dict]]:
     return rows, ref
 
 
-@pytest.mark.skipif(not _run_module_exists(), reason="`accelsim run` is not built yet")
 @pytest.mark.parametrize("run", RUNS, ids=[r["run_id"] for r in RUNS])
 def test_compute_cycles_equal_scalesim_plus_one(run, tmp_path):
     rows, ref = _simulate(run, tmp_path)
@@ -110,7 +107,6 @@ def test_compute_cycles_equal_scalesim_plus_one(run, tmp_path):
         assert int(ours["total_cycles"]) == int(ours["compute_cycles"]), ours["layer"]
 
 
-@pytest.mark.skipif(not _run_module_exists(), reason="`accelsim run` is not built yet")
 @pytest.mark.parametrize("run", USER_RUNS, ids=[r["run_id"] for r in USER_RUNS])
 def test_user_mode_compute_cycles_equal_scalesim_stall_free_part(run, tmp_path):
     rows, ref = _simulate(run, tmp_path)
@@ -132,7 +128,6 @@ def _skipped() -> list[dict]:
 SKIPPED = _skipped()
 
 
-@pytest.mark.skipif(not _run_module_exists(), reason="`accelsim run` is not built yet")
 @pytest.mark.parametrize("run", SKIPPED,
                          ids=[f"{r['topology']}__{r['array']}_{r['dataflow']}" for r in SKIPPED])
 def test_pairs_scalesim_was_too_slow_for(run, tmp_path):

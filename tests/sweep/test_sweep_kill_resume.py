@@ -14,6 +14,7 @@ from test_sweep_run import stored
 from accelsim.tools.sweep import run_sweep
 
 POINTS = 40
+KILL_AFTER = 5
 
 
 def ok_points(db_path) -> int:
@@ -32,13 +33,25 @@ def test_sigkill_midway_then_rerun_stores_every_point_once(tmp_path):
              "label": "memory"}]
     path = write_sweep(tmp_path, axes, workloads=(MLP,))
     store = tmp_path / "killed.db"
-    code = ("from accelsim.tools.sweep import run_sweep; "
-            f"run_sweep({str(path)!r}, {str(store)!r}, jobs=2)")
+    # Points from ordinal KILL_AFTER on wait for a file that never appears, so that exactly
+    # KILL_AFTER points are stored when the sweep is killed, however fast the machine is.
+    code = f"""
+import multiprocessing, pathlib, time
+multiprocessing.set_start_method("fork")  # the pool workers inherit the gate below
+from accelsim.tools.sweep import executors, run_sweep
+real = executors.run_point
+def gated(task):
+    while task.ordinal >= {KILL_AFTER} and not pathlib.Path({str(tmp_path / "never")!r}).exists():
+        time.sleep(0.05)
+    return real(task)
+executors.run_point = gated
+run_sweep({str(path)!r}, {str(store)!r}, jobs=2)
+"""
     proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 120
-        while ok_points(store) < 5 and proc.poll() is None and time.monotonic() < deadline:
+        deadline = time.monotonic() + 300  # a safety net only: the gate decides when to kill
+        while ok_points(store) < KILL_AFTER and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
     finally:
         finished_early = proc.poll() is not None
@@ -47,7 +60,7 @@ def test_sigkill_midway_then_rerun_stores_every_point_once(tmp_path):
         _, err = proc.communicate()
     assert not finished_early, err.decode()
     done_at_kill = ok_points(store)
-    assert 5 <= done_at_kill < POINTS, "the sweep was not killed midway"
+    assert done_at_kill == KILL_AFTER, "the sweep was not killed at the gate"
 
     with sqlite3.connect(store) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -8,10 +8,10 @@ from sweepkit import GRID_AXES, MLP, TINY_HW, write_sweep
 
 from accelsim.api import hardware_from_dict, load_graph, simulate
 from accelsim.core.progress import progress
+from accelsim.results.rundir import read_run_dir
 from accelsim.results.writer import write_run
 from accelsim.tools.sweep import SweepStore, run_sweep
 from accelsim.tools.sweep.export import export
-from accelsim.tools.sweep.worker import read_layers
 
 
 def stored(store_path):
@@ -44,7 +44,7 @@ def test_store_holds_what_accelsim_run_writes(tmp_path):
                 summary[k].pop("source")
                 p["summary"][k].pop("source")
             assert p["summary"] == summary
-            assert s.layers(p["id"]) == read_layers(out / "layers.csv")
+            assert s.layers(p["id"]) == read_run_dir(out).rows
             assert p["total_energy_pj"] == summary["energy_pj"]["total"]
 
 

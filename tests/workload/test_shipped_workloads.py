@@ -14,6 +14,8 @@ import yaml
 from accelsim.workload.layers import Add, Conv2d, DepthwiseConv2d, Gemm, Linear, Pool
 from accelsim.workload.loader import load_workload
 
+pytestmark = [pytest.mark.smoke, pytest.mark.reference]  # published MACs
+
 WORKLOADS = Path(__file__).resolve().parents[2] / "workloads"
 
 EXPECTED = {  # file: (layers, forward MACs at batch 1)

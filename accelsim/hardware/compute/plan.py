@@ -1,7 +1,7 @@
 """What one operation asks of the machine, step by step.
 
 A compute unit turns an operation into a :class:`Plan`: segments of identical :class:`Step` s.
-A step is the unit of work that the engine schedules as SimPy events (DESIGN.md §9): its operand
+A step is the unit of work that the engine schedules as SimPy events (docs/design.md §9): its operand
 tile is fetched from DRAM into a staging slot (overlapping the previous step when the buffer is
 double-buffered), the unit computes for ``compute_cycles`` while the buffers serve the step's
 accesses, and the step's results are written back to DRAM. Everything inside a step is closed form.

@@ -1,4 +1,4 @@
-"""Systolic-array timing, one model for all three dataflows (DESIGN.md §4).
+"""Systolic-array timing, one model for all three dataflows (docs/design.md §4).
 
 An R×C array maps a GEMM (M, K, N) as
 
@@ -104,7 +104,7 @@ class SystolicMapping:
         return groups
 
     def array_access_elements(self) -> dict[str, int]:
-        """Array-side SRAM accesses in elements, as SCALE-Sim counts them (DESIGN.md §4 table,
+        """Array-side SRAM accesses in elements, as SCALE-Sim counts them (docs/design.md §4 table,
         without SCALE-Sim's questioned extra R+C OFMAP writes per os fold)."""
         m, k, n = self.m, self.k, self.n
         if self.dataflow == "os":

@@ -42,10 +42,14 @@ from accelsim.core.yamlfile import validate
 from accelsim.hardware.crossbar.devices import DEVICES, CrossbarDevice, resolve_device
 from accelsim.hardware.crossbar.presets import DEFAULT_PRESET, TILE_PRESETS, TilePreset
 
-#: device parameters that the tile fields set (the error profile passes the tile's values)
-TILE_OWNED_PARAMETERS = ("adc_bits", "dac_bits", "rows_per_tile", "cols_per_tile")
+#: device parameters that the tile fields set (the error profile passes the tile's values), and the
+#: crossbar field that sets each
+TILE_OWNED_PARAMETERS = {"adc_bits": "adc_bits", "dac_bits": "dac_bits", "rows_per_tile": "rows",
+                         "cols_per_tile": "cols", "update_scheme": "update.scheme",
+                         "update_rounding": "update.rounding",
+                         "pulse_train_length": "update.pulse_train_length"}
 #: fallback number of states for a device without a finite number (the ``ideal`` device):
-#: NeuroSim MLP V3.0 RealDevice default, 64 levels (memory_energy.md §6)
+#: NeuroSim MLP V3.0 RealDevice default, 64 levels ([T-NS3])
 DEFAULT_STATES = 64
 
 
@@ -62,7 +66,25 @@ Pulses = Real(0, 1e6, "write pulses per cell and event: 1 to a few hundred; 10^6
 
 
 class UpdateRule(_Strict):
-    """How many write pulses an outer-product update event applies (DESIGN.md §6)."""
+    """How the outer-product update is pulsed (``scheme``, ``rounding``) and how many write pulses
+    an update event applies (``rule``; docs/crossbar.md, docs/design.md §6).
+
+    ``scheme``: ``per_sample`` (default) pulses every sample's outer product as its own step, as
+    crossbar training hardware does (NeuroSim V3.0 ``Train.cpp`` writes every image's update;
+    Marinella et al. 2018; Gokmen & Vlasov 2016), so a timing run has one update event per
+    vector; ``pulse_train`` pulses every sample with stochastic trains of ``pulse_train_length``
+    bits (aihwkit), one event of ``pulse_train_length`` slots per vector; ``batch_summed`` sums
+    the batch's outer product digitally and pulses once per step (one event per step and vector
+    position; the digital summation is not timed). ``rounding`` (stochastic | deterministic)
+    turns wanted steps into whole pulses in the functional model; unset, the accuracy profile's
+    rounding applies.
+    """
+    scheme: Literal["per_sample", "pulse_train", "batch_summed"] = "per_sample"
+    rounding: Literal["stochastic", "deterministic"] | None = None
+    pulse_train_length: Int(1, 1 << 16, "stochastic pulse trains are 1-64 bits (aihwkit BL "
+                            "31); 2^16") = Field(
+        default=31, description="scheme pulse_train: bits per stochastic pulse train (aihwkit "
+        "desired_bl 31)")
     rule: Literal["average", "states"] = "average"
     average_pulses_per_update: Pulses = Field(
         default=1.0, description="rule 'average': mean pulses per cell per update event "
@@ -84,6 +106,9 @@ class UpdateRule(_Strict):
 
     @model_validator(mode="after")
     def _check(self):
+        if self.scheme == "pulse_train" and self.rounding == "deterministic":
+            raise ValueError("pulse trains are stochastic; rounding deterministic applies to "
+                             "scheme per_sample and batch_summed only")
         if self.rule == "states" and self.update_fraction is None:
             raise ValueError("update.rule 'states' needs update_fraction (mean |Δw| per update as a "
                              "fraction of the weight range, e.g. 0.01)")
@@ -101,6 +126,8 @@ class UpdateRule(_Strict):
         """Pulse slots (each ``write_pulse_ns`` long) per update event."""
         if self.slots_per_update is not None:
             return self.slots_per_update
+        if self.scheme == "pulse_train":
+            return self.pulse_train_length
         m = self.mean_pulses
         return max(1, int(m) if m == int(m) else int(m) + 1)
 
@@ -163,17 +190,12 @@ class CrossbarConfig(_Strict):
     @field_validator("preset")
     @classmethod
     def _known_preset(cls, v: str) -> str:
-        if v not in TILE_PRESETS:
-            raise ValueError(f"unknown crossbar tile preset {v!r}; valid: "
-                             + ", ".join(TILE_PRESETS.names()))
-        return v
+        return TILE_PRESETS.check(v)
 
     @field_validator("device")
     @classmethod
     def _known_device(cls, v: str) -> str:
-        if v not in DEVICES:
-            raise ValueError(f"unknown device preset {v!r}; valid: " + ", ".join(DEVICES.names()))
-        return v
+        return DEVICES.check(v)
 
     @field_validator("cols_per_adc")
     @classmethod
@@ -199,8 +221,8 @@ class CrossbarConfig(_Strict):
     def _check_parameters(self):
         owned = [k for k in self.parameters if k in TILE_OWNED_PARAMETERS]
         if owned:
-            raise ValueError(f"parameters.{owned[0]} is set by the tile (crossbar.adc_bits, "
-                             "dac_bits, rows, cols); remove it from parameters")
+            raise ValueError(f"parameters.{owned[0]} is set by crossbar."
+                             f"{TILE_OWNED_PARAMETERS[owned[0]]}; remove it from parameters")
         try:
             self.resolved_device()
         except ConfigError as exc:
@@ -266,9 +288,16 @@ class CrossbarConfig(_Strict):
 
     def device_parameters(self) -> dict:
         """The device overrides the functional model replays: the user's ``parameters`` plus the
-        tile's converters and the lines summed per conversion in each direction."""
-        return {**self.parameters, "adc_bits": self.adc_bits, "dac_bits": self.dac_bits,
-                "rows_per_tile": self.rows, "cols_per_tile": self.weight_cols}
+        tile's converters, the lines summed per conversion in each direction and the update
+        scheme (and its rounding, when set)."""
+        out = {**self.parameters, "adc_bits": self.adc_bits, "dac_bits": self.dac_bits,
+               "rows_per_tile": self.rows, "cols_per_tile": self.weight_cols,
+               "update_scheme": self.update.scheme}
+        if self.update.scheme == "pulse_train":
+            out["pulse_train_length"] = self.update.pulse_train_length
+        if self.update.rounding is not None:
+            out["update_rounding"] = self.update.rounding
+        return out
 
     def resolved_device(self, source: str | None = None) -> CrossbarDevice:
         return resolve_device(self.device, self.device_parameters(), source=source)

@@ -3,8 +3,8 @@
 Per-device numbers (states, nonlinearity labels, R_on, on/off ratio, cycle-to-cycle σ, write
 pulses) are those of NeuroSim's published device table: MLP_NeuroSim V3.0 user manual, Table II
 (github neurosim/MLP_NeuroSim_V3.0, ``documents/NeuroSimV3.0_user_mannual.pdf``), as restated in
-DESIGN.md §6 and reference/notes/crossbar.md §2. Parameters Table II does not give take the
-defaults proposed in reference/notes/crossbar.md §5.2, each with its anchor:
+docs/design.md §6. Parameters Table II does not give take these defaults, each with its anchor
+in another simulator:
 
 - read noise σ 1 % of G (NeuroSim read noise; CrossSim's < 5 % requirement);
 - device-to-device σ 10 % of each device's conductance range (NeuroSim conductance-range
@@ -27,12 +27,14 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Any, Literal
-
-import numpy as np
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal
 
 from accelsim.core.errors import ConfigError
 from accelsim.core.registry import Registry
+
+if TYPE_CHECKING:  # numpy is imported by the curve functions, not by loading a config
+    import numpy as np
 
 _TABLE_II = ("MLP_NeuroSim V3.0 user manual, Table II (neurosim/MLP_NeuroSim_V3.0); "
              "DESIGN.md §6; reference/notes/crossbar.md §2")
@@ -65,7 +67,9 @@ class CrossbarDevice:
     rows_per_tile: int = 128             # rows summed on one ADC conversion (forward)
     cols_per_tile: int = 128             # columns summed on one ADC conversion (transpose)
     init_range_fraction: float = 0.5     # max |initial weight| as a fraction of w_max
-    update_rounding: Literal["deterministic", "stochastic"] = "deterministic"  # NeuroSim
+    update_scheme: Literal["per_sample", "pulse_train", "batch_summed"] = "per_sample"
+    update_rounding: Literal["deterministic", "stochastic"] = "stochastic"
+    pulse_train_length: int = 31         # pulse_train: bits per stochastic train (aihwkit BL)
     write_voltage_ltp_v: float | None = None
     write_pulse_width_ltp_ns: float | None = None
     write_voltage_ltd_v: float | None = None
@@ -119,7 +123,11 @@ for _device in (
 ):
     DEVICES.add(_device.name, _device)
 
-_INT_FIELDS = {"states_ltp", "states_ltd", "adc_bits", "dac_bits", "rows_per_tile", "cols_per_tile"}
+_INT_FIELDS = {"states_ltp", "states_ltd", "adc_bits", "dac_bits", "rows_per_tile", "cols_per_tile",
+               "pulse_train_length"}
+#: fields that take one of a few names, and those names
+CHOICES = {"update_rounding": ("stochastic", "deterministic"),
+           "update_scheme": ("per_sample", "pulse_train", "batch_summed")}
 _FRACTIONS = {"c2c_sigma", "read_noise_sigma", "d2d_sigma", "stuck_at_gmin_fraction",
               "stuck_at_gmax_fraction"}
 _FIXED = {"name", "source"}
@@ -143,10 +151,10 @@ def resolve_device(name: str, parameters: dict[str, Any] | None = None, *,
 
 
 def _coerce(key: str, value: Any, source: str | None, where: str) -> Any:
-    if key == "update_rounding":
-        if value not in ("stochastic", "deterministic"):
+    if key in CHOICES:
+        if value not in CHOICES[key]:
             raise ConfigError(f"invalid value {value!r}", source=source, field=where,
-                              fix="use stochastic or deterministic")
+                              fix="use one of " + ", ".join(CHOICES[key]))
         return value
     if value is None:
         return math.inf if key == "on_off_ratio" else None
@@ -202,17 +210,29 @@ def _check(d: CrossbarDevice, source: str | None, field: str) -> None:
     for name in ("rows_per_tile", "cols_per_tile"):
         if getattr(d, name) < 1:
             raise bad(name, "must be at least 1", "give a tile size in cells")
+    if d.pulse_train_length < 1:
+        raise bad("pulse_train_length", "must be at least 1", "give the bits per pulse train, e.g. 31")
+    if d.update_scheme == "pulse_train" and d.update_rounding == "deterministic":
+        raise bad("update_rounding", "pulse trains are stochastic; deterministic rounding applies "
+                  "to per_sample and batch_summed only", "use stochastic, or another update scheme")
 
 
 # ---- NeuroSim nonlinearity label → normalised A -------------------------------------------------
 
-_NL_POINTS = np.array([1.0, 2.4, 4.88, 6.0, 9.0])
-_A_POINTS = np.array([1.25, 0.499, 0.200, 0.136, 0.023])
-_GRID = np.linspace(0.0, 1.0, 4001)
+_NL_POINTS = (1.0, 2.4, 4.88, 6.0, 9.0)
+_A_POINTS = (1.25, 0.499, 0.200, 0.136, 0.023)
+
+
+@lru_cache(maxsize=1)
+def _grid():
+    import numpy as np
+    return np.linspace(0.0, 1.0, 4001)
 
 
 def _max_deviation(a: float) -> float:
-    return float(np.max(np.expm1(-_GRID / a) / np.expm1(-1.0 / a) - _GRID))
+    import numpy as np
+    grid = _grid()
+    return float(np.max(np.expm1(-grid / a) / np.expm1(-1.0 / a) - grid))
 
 
 def normalised_a(nl: float) -> float:
@@ -221,7 +241,9 @@ def normalised_a(nl: float) -> float:
     if label == 0.0:
         return math.inf
     if label >= 1.0:
-        return float(np.exp(np.interp(np.log(label), np.log(_NL_POINTS), np.log(_A_POINTS))))
+        import numpy as np
+        return float(np.exp(np.interp(np.log(label), np.log(np.array(_NL_POINTS)),
+                                      np.log(np.array(_A_POINTS)))))
     lo, hi = math.log(1.0), math.log(1e5)  # a(NL < 1) > a(1) ≈ 1.24
     for _ in range(60):
         mid = 0.5 * (lo + hi)
@@ -239,6 +261,7 @@ def curve_a(nl: float, p_max: int) -> float:
 
 def conductance(p: np.ndarray, a: float, p_max: int) -> np.ndarray:
     """Normalised conductance c(P) in [0, 1] at pulse position ``p`` of a G(P) curve."""
+    import numpy as np
     if math.isinf(a):
         return p / p_max
     return (1.0 - np.exp(-p / a)) / -math.expm1(-p_max / a)
@@ -246,6 +269,7 @@ def conductance(p: np.ndarray, a: float, p_max: int) -> np.ndarray:
 
 def pulse_position(c: np.ndarray, a: float, p_max: int) -> np.ndarray:
     """Inverse of :func:`conductance`: the (fractional) pulse position of conductance ``c``."""
+    import numpy as np
     if math.isinf(a):
         return c * p_max
     return -a * np.log(1.0 + c * math.expm1(-p_max / a))

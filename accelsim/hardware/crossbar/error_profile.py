@@ -1,4 +1,4 @@
-"""The ``error_profile.crossbar`` section of a run's summary (DESIGN.md §8).
+"""The ``error_profile.crossbar`` section of a run's summary (docs/design.md §8).
 
 It tells the functional accuracy model which device and converters to replay, with the counts of
 the timing run: ADC conversions, ADC saturations (``None``: the timing model does not see values,

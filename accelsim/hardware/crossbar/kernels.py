@@ -1,4 +1,4 @@
-"""Closed-form timing and action counts of the crossbar training kernels (DESIGN.md §6).
+"""Closed-form timing and action counts of the crossbar training kernels (docs/design.md §6).
 
 For a layer placed on tiles (:class:`~accelsim.hardware.crossbar.mapping.TileMapping`) and ``V`` input
 vectors (batch × vectors per sample), with ``passes`` = 1 (PWM) or ``dac_bits`` (bit-serial),
@@ -13,7 +13,8 @@ vectors (batch × vectors per sample), with ``passes`` = 1 (PWM) or ``dac_bits``
   columns + one reference-column drive per tile)``; plus the digital scatter (col2im) of conv
   layers and, for reference-column encoding, the Σδ that drives the reference column.
 * **outer-product update** (x on rows, δ on columns, all lines pulsed in parallel): one update
-  event per vector pair, ``slots · write_pulse_ns`` each (packed blocks one after another);
+  event per vector pair (``update.scheme`` per_sample or pulse_train; batch_summed: one per
+  vector position of the step), ``slots · write_pulse_ns`` each (packed blocks one after another);
   ``V · weights · mean_pulses`` write pulses; row and column pulse drivers counted as DAC drives.
 * **programming** (one time, before training): row by row, all columns of a row in parallel; a
   row takes ``max(states − 1, ceil(program_pulses))`` pulse slots (its farthest target from the
@@ -39,7 +40,6 @@ from accelsim.hardware.crossbar.mapping import TileMapping
 
 COUNT_KEYS = ("adc_conversions", "dac_drives", "cell_reads", "write_pulses", "shift_adds",
               "digital_accumulations")
-KERNELS = ("forward_vmm", "backward_mvm", "update", "program")
 
 
 @dataclass(frozen=True)
@@ -109,8 +109,9 @@ def _whole(x: float) -> float | int:
 
 def outer_product_update(m: TileMapping, cfg: CrossbarConfig, batch: int,
                          clock_ghz: float) -> KernelCost:
-    v = batch * m.matrix.vectors_per_sample
     rule = cfg.update
+    samples = 1 if rule.scheme == "batch_summed" else batch  # batch_summed: one pulse step
+    v = samples * m.matrix.vectors_per_sample
     per_event = m.max_blocks_in_tile * rule.slots * cfg.write_pulse_ns
     return _cost("update", m, cfg, clock_ghz, v, v * per_event, v * m.matrix.weights,
                  dac_drives=v * (m.rows_driven + m.weight_cols_used),

@@ -148,7 +148,6 @@ class CrossbarPlan:
     """Which layers run on crossbar tiles, and how they are placed."""
     mappings: dict[str, TileMapping]
     overflowed: tuple[str, ...] = ()   # requested layers sent to the digital array (on_overflow)
-    tiles_available: int = 0
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -203,4 +202,4 @@ def plan_layers(layers: list[tuple[str, str, WeightMatrix | None]], cfg: Crossba
                 "layers digital with crossbar.exclude_layers, or set crossbar.on_overflow: digital")
         free -= mapping.tiles
         mappings[name] = mapping
-    return CrossbarPlan(mappings, tuple(overflowed), cfg.tiles, notes)
+    return CrossbarPlan(mappings, tuple(overflowed), notes)

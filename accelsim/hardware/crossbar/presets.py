@@ -6,7 +6,7 @@ per action (ADC conversion, DAC drive, cell read, write pulse, shift-add) are *n
 in the energy tables (``accelsim/energy/``, count first, price second) and are looked up by action,
 ADC bits and node. The areas are here because the energy tables do not carry per-tile geometry.
 
-Sources (reference/notes/memory_energy.md §6–§7, crossbar.md §1.3):
+Sources (tags of docs/design.md §13):
 
 * ISAAC (Shafiee et al., ISCA 2016) as tabulated in Accelergy's ``hwcomponents-library``
   ``isaac.py``: one 8-bit, 1.2 GS/s SAR ADC (Kull et al., ISSCC 2013, 32 nm SOI) per 128×128

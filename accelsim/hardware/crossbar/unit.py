@@ -97,10 +97,6 @@ def adapt_graph(graph: nx.DiGraph, xplan: CrossbarPlan) -> nx.DiGraph:
         if bw in g:
             g.nodes[bw]["writes"] = [w for w in g.nodes[bw]["writes"]
                                      if w["kind"] != "weight_gradient"]
-        for phase in KERNEL_OF_PHASE:
-            node = f"{name}/{phase}"
-            if node in g:
-                g.nodes[node]["unit"] = "crossbar"
     return g
 
 

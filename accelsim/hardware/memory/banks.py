@@ -12,7 +12,7 @@ Hooks (the extension contract, as SimPy resources document theirs):
   SimPy event that fires when the access completes (used for exact timing gates);
 * :meth:`ScratchpadBuffer.serve` — a whole step's accesses at once: a contiguous run of reads and
   one of writes; returns the completion cycle. This is what the engine uses: one call per buffer
-  and step instead of one event per word (DESIGN.md §9);
+  and step instead of one event per word (docs/design.md §9);
 * :meth:`ScratchpadBuffer.service` — the same for arbitrary per-bank read and write counts;
 * :meth:`ScratchpadBuffer.spread` — the per-bank histogram of a contiguous run of words under the
   buffer's address interleaving (closed form, cached).

@@ -60,7 +60,11 @@ class DramPreset:
         return self.bankgroups * self.banks_per_group
 
 
-DRAM_PRESETS: Registry[DramPreset] = Registry("DRAM preset")
+#: every DRAM preset by name; ``ideal`` (unbounded bandwidth, zero latency, no energy) has no
+#: timing to hold, so its entry is None
+DRAM_PRESETS: Registry[DramPreset | None] = Registry("DRAM preset")
+IDEAL = "ideal"
+DRAM_PRESETS.add(IDEAL, None)
 
 for _p in (
     DramPreset(

@@ -2,8 +2,7 @@
 
 An operating point (``voltage_scale`` × the nominal write voltage, ``pulse_ns``) sets the
 overdrive ``i = I / I_c0`` (the write current scales with the voltage for an ohmic MTJ + access
-device, so ``i = voltage_scale · I_nominal / I_c0``). From it follow (DESIGN.md §5,
-reference/notes/memory_energy.md §2):
+device, so ``i = voltage_scale · I_nominal / I_c0``). From it follow (docs/design.md §5):
 
 - the write error rate per toggled bit:
   precessional regime (i > 1), Sun's macrospin growth averaged over the Boltzmann initial angle,
@@ -59,7 +58,7 @@ class MramWritePoint(BaseModel):
     the preset's own (nominal-current) write; the device fields below are not recorded by the
     presets.
 
-    Device defaults, all from reference/notes/memory_energy.md §2.1 and §2.5 (DESIGN.md §5):
+    Device defaults ([P-But], [T-ARM]; docs/design.md §5):
     Δ = 60, Gilbert damping α = 0.01, spin-polarisation efficiency η = 0.5, μ0·H_K = 0.5 T and
     T = 300 K give I_c0 = 4αe·k_BT·Δ/(ħη) = 30.2 µA and τ_D = (1+α²)/(αγμ0H_K) = 1.136 ns (the
     formulas of ARM's MRAM simulation framework [T-ARM]). The nominal point is NVSim's sample

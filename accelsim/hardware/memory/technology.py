@@ -2,7 +2,7 @@
 the STT-MRAM write operating point.
 
 Each preset describes one memory macro (its reference capacity) per 64-bit access, from the NVSim
-and CACTI runs recorded in DESIGN.md §5 / reference/notes/memory_energy.md §3 (ReadEDP
+and CACTI runs of docs/design.md §5 and §13 ([T-NVSim], [T-CACTI]; ReadEDP
 optimisation, LOP devices, 350 K). Latency and energy per access are those of the macro; leakage
 and area scale linearly with the capacity actually configured (a documented approximation, made
 in :mod:`accelsim.energy`).
@@ -14,7 +14,7 @@ write latency to ``periphery + pulse`` and the write energy to ``periphery + bit
 with the cell energy ∝ i²·t (a point that leaves ``pulse_ns`` unset keeps the preset's cell
 pulse); the periphery parts (preset value minus the cell part) are unchanged, since the MTJ cell
 does not scale with the CMOS node but the drivers and decoders do not change with the pulse
-(memory_energy.md §2.4, §3.5). The write error rate is the model's WER per toggled bit.
+([T-NVSim] cell model). The write error rate is the model's WER per toggled bit.
 """
 from __future__ import annotations
 

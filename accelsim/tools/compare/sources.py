@@ -8,15 +8,14 @@ by the point's workload, batch, seed and axis values.
 """
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from accelsim.core.errors import ConfigError
+from accelsim.results.rundir import read_run_dir
 from accelsim.tools.sweep.store import SweepStore, is_store
-from accelsim.tools.sweep.worker import parse_value
 
 STEP = "(step)"
 
@@ -60,31 +59,12 @@ def _keyed(rows: list[dict], source: str) -> dict[tuple[str, str], dict]:
     return out
 
 
-def read_json(path: Path) -> dict:
-    if not path.is_file():
-        raise ConfigError("file not found", source=str(path),
-                          fix="pass the output directory of 'accelsim run' or a sweep store")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"malformed JSON: {exc.msg}", source=str(path),
-                          field=f"line {exc.lineno}") from None
-    if not isinstance(data, dict):
-        raise ConfigError("expected a JSON object", source=str(path))
-    return data
-
-
-def read_run_dir(path: Path) -> Case:
-    summary = read_json(path / "summary.json")
-    layers = path / "layers.csv"
-    if not layers.is_file():
-        raise ConfigError("file not found", source=str(layers),
-                          fix="pass the output directory of 'accelsim run'")
-    with layers.open(newline="", encoding="utf-8") as f:
-        rows = [{k: parse_value(v) for k, v in r.items()} for r in csv.DictReader(f)]
-    workload = (summary.get("workload") or {}).get("name")
-    case = Case("", _keyed(rows, str(layers)), workload=workload)
-    case.rows[(STEP, "-")] = step_totals(summary)
+def run_case(path: Path) -> Case:
+    """A run directory as one case (read and checked by :func:`read_run_dir`)."""
+    run = read_run_dir(path)
+    workload = (run.summary.get("workload") or {}).get("name")
+    case = Case("", _keyed(run.rows, str(path / "layers.csv")), workload=workload)
+    case.rows[(STEP, "-")] = step_totals(run.summary)
     return case
 
 
@@ -118,7 +98,7 @@ def load(path: str | Path) -> tuple[str, dict[str, Case]]:
     """('run' | 'sweep', cases by label) for a run directory or a sweep store."""
     p = Path(path)
     if p.is_dir():
-        return "run", {"": read_run_dir(p)}
+        return "run", {"": run_case(p)}
     if is_store(p):
         return "sweep", read_store(p)
     if not p.exists():

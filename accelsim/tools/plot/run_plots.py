@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from accelsim.core.errors import ConfigError
-from accelsim.tools.compare.sources import read_json
+from accelsim.results.rundir import LAYERS, read_run_dir
 from accelsim.tools.plot.style import (
     CAUSES,
     COMPONENT_COLORS,
@@ -20,7 +20,6 @@ from accelsim.tools.plot.style import (
     fmt_uj,
     save,
 )
-from accelsim.tools.sweep.worker import read_layers
 
 ENERGY_SUFFIX = "_energy_pj"
 TOTAL_ENERGY = "total_energy_pj"
@@ -135,14 +134,10 @@ def plot_energy(rows: list[dict], summary: dict, path: Path) -> Path | None:
 
 
 def plot_run(run_dir: Path, out_dir: Path) -> list[Path]:
-    summary = read_json(run_dir / "summary.json")
-    layers = run_dir / "layers.csv"
-    if not layers.is_file():
-        raise ConfigError("file not found", source=str(layers),
-                          fix="pass the output directory of 'accelsim run'")
-    rows = read_layers(layers)
+    run = read_run_dir(run_dir)
+    summary, rows = run.summary, run.rows
     if not rows:
-        raise ConfigError("has no rows", source=str(layers))
+        raise ConfigError("has no rows", source=str(run_dir / LAYERS))
     out = [plot_cycles(rows, summary, out_dir / "cycles_by_cause.png")]
     energy = plot_energy(rows, summary, out_dir / "energy_by_component.png")
     return out + ([energy] if energy else [])

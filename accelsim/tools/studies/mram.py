@@ -1,4 +1,4 @@
-"""The SRAM vs STT-MRAM training-scratchpad study (issue 3; DESIGN.md §2, §5, §7).
+"""The SRAM vs STT-MRAM training-scratchpad study (issue 3; docs/design.md §2, §5, §7).
 
 Design points are derived from one SRAM hardware config (default ``hw_configs/train128_sram.yaml``)
 with :func:`accelsim.tools.derive.derive_mram`, never written by hand:
@@ -10,7 +10,7 @@ with :func:`accelsim.tools.derive.derive_mram`, never written by hand:
   STT-MRAM at −20 % write voltage and backpropagated errors to STT-MRAM at half pulse (the
   mixed configuration of ``hw_configs/train128_hetero.yaml``), iso-capacity.
 
-Write settings ``<s>`` are DESIGN.md §5's ladder: nominal (no suffix), ``-v0.8`` (−20 % voltage),
+Write settings ``<s>`` are docs/design.md §5's ladder: nominal (no suffix), ``-v0.8`` (−20 % voltage),
 ``-t5`` (5 ns, half pulse) and ``-v0.8-t5`` (both).
 
 Every network trains one step on every point (:func:`accelsim.api.simulate`); each run is written
@@ -18,7 +18,7 @@ and priced by :func:`accelsim.results.writer.write_run` (its result directory ca
 ``accelsim energy``). The table's ratios compare each run with the SRAM run of the same network,
 from the same runs. The leakage-sensitivity column re-prices every run's counts with the SRAM
 buffers' leakage replaced by CACTI's figure (an energy-table override, no re-simulation), since
-SRAM leakage differs up to 7× between tools (DESIGN.md §5). Columns: docs/study_mram.md.
+SRAM leakage differs up to 7× between tools (docs/design.md §5). Columns: docs/study_mram.md.
 """
 from __future__ import annotations
 
@@ -32,19 +32,21 @@ from pathlib import Path
 import networkx as nx
 
 from accelsim.api import load_graph, load_hardware, simulate
+from accelsim.core import shipped
 from accelsim.core.errors import AccelsimError, ConfigError
 from accelsim.core.progress import progress
-from accelsim.core.shipped import shipped_dir, shipped_file
+from accelsim.core.shipped import shipped_file
+from accelsim.energy.components import component_of
 from accelsim.energy.pricing import price
 from accelsim.energy.table import EnergyTable
 from accelsim.hardware.config import HardwareConfig
 from accelsim.hardware.memory.mram_write import MramWritePoint
-from accelsim.results.writer import counts, csv_text, write_run
+from accelsim.results.rundir import csv_text
+from accelsim.results.writer import counts, write_run
 from accelsim.tools.derive import derive_mram, to_yaml
 
 SCHEMA = "accelsim.study_mram/1"
 DEFAULT_BASE = shipped_file("hw", "train128_sram.yaml")
-WORKLOAD_DIR = shipped_dir("workload")
 DEFAULT_NETWORKS = ("resnet18", "resnet50", "mobilenetv2", "bert_base_encoder")
 BASELINE = "sram"
 
@@ -55,7 +57,7 @@ GROUPS = ("compute", "scratchpad_read", "scratchpad_write", "scratchpad_leakage"
 
 @dataclass(frozen=True)
 class WriteSetting:
-    """One STT-MRAM write operating point of DESIGN.md §5's ladder (memory_energy.md §2.5)."""
+    """One STT-MRAM write operating point of docs/design.md §5's ladder ([P-But], [T-ARM])."""
     suffix: str
     voltage_scale: float
     pulse_ns: float
@@ -75,8 +77,8 @@ HETERO_ACTIVATION, HETERO_ERROR = WRITE_SETTINGS[1], WRITE_SETTINGS[2]  # −20 
 
 @dataclass(frozen=True)
 class SramLeakageAlternative:
-    """CACTI 7 leakage of an SRAM preset's reference macro: the "high-leakage alternative" of
-    memory_energy.md §3.6, from the CACTI 7 runs of memory_energy.md §3.4 (itrs-hp, 64-bit word,
+    """CACTI 7 leakage of an SRAM preset's reference macro: the high-leakage alternative, from
+    the project's CACTI 7 runs ([T-CACTI], docs/design.md §13; itrs-hp, 64-bit word,
     1 RW port, 350 K). NVSim-LOP, the presets' source, gives 26.6 mW (22 nm, 1 MB) and 24.6 mW
     (32 nm, 256 KB); CACTI itrs-lop at 22 nm gives even more (194.7 mW)."""
     technology: str
@@ -147,16 +149,9 @@ def cacti_leakage_table(hw: HardwareConfig, source: str | None = None) -> Energy
 
 
 def component_group(component: str) -> str:
-    """The breakdown group of an energy component of docs/energy.md §3."""
-    if component in ("mac", "pe_register", "vector"):
-        return "compute"
-    if component.startswith("buffer_"):
-        return "scratchpad_" + component.rsplit("_", 1)[1]  # read | write | leakage
-    if component in ("dram_read", "dram_write", "dram_activation"):
-        return "dram_access"
-    if component in ("dram_io", "dram_background"):
-        return component
-    return "crossbar" if component.startswith("crossbar_") else "other"
+    """The breakdown group of an energy component (declared in accelsim.energy.components)."""
+    declared = component_of(component)
+    return declared.group if declared is not None and declared.group in GROUPS else "other"
 
 
 # -- running ---------------------------------------------------------------------------------
@@ -222,9 +217,9 @@ def resolve_networks(names: list[str] | tuple[str, ...]) -> dict[str, Path]:
     """Network names (``workloads/<name>.yaml``) or workload paths → {name: path}."""
     out = {}
     for n in names:
-        p = Path(n) if n.endswith((".yaml", ".yml")) else WORKLOAD_DIR / f"{n}.yaml"
+        p = shipped.resolve(n, "workload")
         if not p.is_file():
-            valid = sorted(q.stem for q in WORKLOAD_DIR.glob("*.yaml"))
+            valid = shipped.names("workload")
             raise ConfigError(f"no workload {n!r} ({p} does not exist)", field="--networks",
                               fix="name a workload file or one of: " + ", ".join(valid))
         out[p.stem] = p

@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 
 from accelsim.api import hardware_from_dict
+from accelsim.core import shipped
 from accelsim.core.errors import ConfigError
 from accelsim.core.yamlfile import load_yaml
 from accelsim.core.limits import DEFAULT_MAX_STEPS
@@ -45,9 +46,9 @@ class Task:
     max_steps: int | None = DEFAULT_MAX_STEPS
 
 
-def _resolve(sweep_path: Path, rel: str) -> Path:
-    p = Path(rel).expanduser()
-    return p if p.is_absolute() else sweep_path.parent / p
+def _resolve(sweep_path: Path, rel: str, kind: str) -> Path:
+    """A path relative to the sweep file, or the name of a shipped config/workload."""
+    return shipped.resolve_from(sweep_path.parent, rel, kind)
 
 
 def _assignments(axis: Axis) -> list[dict[str, Any]]:
@@ -103,7 +104,7 @@ class _Workloads:
         from accelsim.api import load_graph
         from accelsim.workload.loader import load_workload
         if (rel, batch) not in self.cache:
-            path = _resolve(self.sweep_path, str(rel))
+            path = _resolve(self.sweep_path, str(rel), "workload")
             if not path.is_file():
                 raise ConfigError("workload file not found", source=str(self.sweep_path),
                                   field=f"workload {rel}",
@@ -130,7 +131,7 @@ def build_tasks(spec: SweepSpec, sweep_path: str | Path) -> tuple[list[Task], li
     """
     sweep_path = Path(sweep_path)
     source = str(sweep_path)
-    base_path = _resolve(sweep_path, spec.base)
+    base_path = _resolve(sweep_path, spec.base, "hw")
     if base_path.suffix.lower() not in (".yaml", ".yml"):
         raise ConfigError("the base config must be an accelsim .yaml file", source=source,
                           field="base", fix="describe the machine in YAML (see hw_configs/)")
@@ -164,5 +165,5 @@ def build_tasks(spec: SweepSpec, sweep_path: str | Path) -> tuple[list[Task], li
         tasks.append(Task(ordinal, key, axes, hw, workload, str(point["workload"]), name,
                           spec.phases, spec.seed,
                           {"hardware": f"{base_path} ({where})" if where else str(base_path),
-                           "workload": str(_resolve(sweep_path, str(point["workload"])))}))
+                           "workload": str(_resolve(sweep_path, str(point["workload"]), "workload"))}))
     return tasks, list(columns.values())

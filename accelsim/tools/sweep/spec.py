@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from accelsim.core.phases import PhaseSet
 from accelsim.core.ranges import Seed
 from accelsim.core.yamlfile import load_yaml, validate
 from accelsim.workload.layers import Batch
@@ -78,7 +79,7 @@ class SweepSpec(BaseModel):
     name: str | None = None
     base: str = Field(description="hardware config (.yaml), relative to the sweep file")
     workloads: list[str] = Field(default_factory=list)
-    phases: Literal["training", "forward"] = "training"
+    phases: PhaseSet = "training"
     batch: Batch | None = None
     seed: Seed = 0
     combine: Literal["product", "zip"] = "product"

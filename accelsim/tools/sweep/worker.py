@@ -2,15 +2,12 @@
 
 The point's outputs are exactly those of ``accelsim run``: the worker writes the result
 directory with :func:`accelsim.results.writer.write_run` into a private temporary directory and
-reads it back, so the store's summary and per-layer table always equal what ``accelsim run``
-writes for the same config (including every column a later pass adds, such as energy).
+reads it back (:func:`accelsim.results.rundir.read_run_dir`), so the store's summary and
+per-layer table always equal what ``accelsim run`` writes for the same config (including every column a later pass adds, such as energy).
 Any failure becomes an error record; the worker never raises.
 """
 from __future__ import annotations
 
-import csv
-import json
-import re
 import tempfile
 import time
 import traceback
@@ -19,27 +16,11 @@ from pathlib import Path
 from accelsim.core.errors import AccelsimError
 from accelsim.tools.sweep.points import Task
 
-_INT = re.compile(r"-?\d+")
-
-
-def parse_value(text: str):
-    """A layers.csv cell as int, float or (if neither) the string itself."""
-    if _INT.fullmatch(text):
-        return int(text)
-    try:
-        return float(text)
-    except ValueError:
-        return text
-
-
-def read_layers(path: Path) -> list[dict]:
-    with path.open(newline="", encoding="utf-8") as f:
-        return [{k: parse_value(v) for k, v in row.items()} for row in csv.DictReader(f)]
-
 
 def run_point(task: Task) -> dict:
     """{'ordinal', 'key', 'status': 'ok'|'error', 'error', 'summary', 'rows', 'wall_seconds'}."""
     from accelsim.api import simulate
+    from accelsim.results.rundir import read_run_dir
     from accelsim.results.writer import write_run
     from accelsim.workload.graph import build_graph
     from accelsim.workload.layers import Workload
@@ -53,11 +34,9 @@ def run_point(task: Task) -> dict:
         run = simulate(task.hw, graph, task.seed, hw_source=task.sources.get("hardware"),
                        workload_source=task.sources.get("workload"), max_steps=task.max_steps)
         with tempfile.TemporaryDirectory(prefix="accelsim-point-") as tmp:
-            summary = write_run(run, tmp)
-            out["rows"] = read_layers(Path(tmp) / "layers.csv")
-        summary = json.loads(json.dumps(summary))  # plain JSON types, as summary.json holds
-        summary.pop("run_info", None)              # wall time is kept apart (not a result)
-        out["summary"] = summary
+            write_run(run, Path(tmp) / "run", wall_time=False)  # wall time is kept apart
+            written = read_run_dir(Path(tmp) / "run")
+        out["rows"], out["summary"] = written.rows, written.summary
     except AccelsimError as exc:
         out.update(status="error", error=str(exc))
     except Exception as exc:  # a simulator bug: record it with its origin, keep sweeping
