@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from accelsim.cli import main
+from test_bad_input import fails
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "hw_configs" / "tiny8_ws.yaml"
@@ -16,17 +17,6 @@ HW = """name: h
 arrays: [{rows: 4, cols: 4, dataflow: ws}]
 scratchpad: [{name: b, capacity_bytes: 1024, holds: [ifmap, filter, ofmap]}]
 """
-
-
-def fails(capsys, *argv) -> str:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert code == 2, (out, err)
-    assert "Traceback" not in out + err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith("accelsim: error: ") or ": error: " in lines[0]
-    return lines[0]
 
 
 def write(tmp_path: Path, name: str, text: str | bytes) -> Path:

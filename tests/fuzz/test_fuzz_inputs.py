@@ -102,23 +102,17 @@ def dump(doc: dict) -> bytes:
 
 
 @st.composite
-def hardware_files(draw):
-    """(hardware YAML, workload YAML): a valid or corrupted config with a valid workload."""
-    hw, wl = draw(hardware()), draw(workload())
+def config_files(draw, broken: str):
+    """(hardware YAML, workload YAML): the ``broken`` one ('hw' or 'wl') valid, with a field
+    corrupted, or corrupted as text; the other one valid."""
+    docs = {"hw": draw(hardware()), "wl": draw(workload())}
     which = draw(st.sampled_from(["valid", "field", "field", "text"]))
     if which == "field":
-        hw = draw(corrupted(hw))
-    return draw(text_of(hw)) if which == "text" else dump(hw), dump(wl)
-
-
-@st.composite
-def workload_files(draw):
-    """(hardware YAML, workload YAML): a valid config with a valid or corrupted workload."""
-    hw, wl = draw(hardware()), draw(workload())
-    which = draw(st.sampled_from(["valid", "field", "field", "text"]))
-    if which == "field":
-        wl = draw(corrupted(wl))
-    return dump(hw), draw(text_of(wl)) if which == "text" else dump(wl)
+        docs[broken] = draw(corrupted(docs[broken]))
+    texts = {k: dump(v) for k, v in docs.items()}
+    if which == "text":
+        texts[broken] = draw(text_of(docs[broken]))
+    return texts["hw"], texts["wl"]
 
 
 def _configs(files):
@@ -203,7 +197,8 @@ def _sweep(case):
                     assert total > 0
 
 
-PROPERTIES = {"hardware": (_configs, hardware_files), "workload": (_configs, workload_files),
+PROPERTIES = {"hardware": (_configs, lambda: config_files("hw")),
+              "workload": (_configs, lambda: config_files("wl")),
               "graph": (_graph, graph_case),
               "sweep": (_sweep, sweep_case)}
 
