@@ -95,6 +95,13 @@ def range_of(annotation: Any) -> Plausible | None:
     return None
 
 
+def field_range(model: type[BaseModel], name: str) -> Plausible | None:
+    """The Plausible range of field ``name`` of ``model``."""
+    field = model.model_fields[name]
+    found = [m for m in field.metadata if isinstance(m, Plausible)]
+    return found[0] if found else range_of(field.annotation)
+
+
 def _is_numeric(annotation: Any) -> bool:
     if annotation in (int, float):
         return True

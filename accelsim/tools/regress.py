@@ -18,15 +18,13 @@ from pydantic import (
     ConfigDict,
     Field,
     NonNegativeFloat,
-    NonNegativeInt,
-    PositiveInt,
 )
 
 from accelsim.core import shipped
 from accelsim.core.errors import AccelsimError, ConfigError
 from accelsim.core.phases import PhaseSet
+from accelsim.core.ranges import Seed
 from accelsim.core.yamlfile import load_yaml, validate
-from accelsim.tools.pool import worker_pool
 from accelsim.results.rundir import RUN_FILES, SUMMARY, write_run_files
 from accelsim.tools.compare import (
     DEFAULT_METRICS,
@@ -34,6 +32,8 @@ from accelsim.tools.compare import (
     Tolerances,
     compare_paths,
 )
+from accelsim.tools.pool import worker_pool
+from accelsim.workload.layers import Batch
 
 SUITE_FILE = "suite.yaml"
 
@@ -59,9 +59,9 @@ class Suite(BaseModel):
     name: str
     configs: list[str] = Field(min_length=1)
     workloads: list[str] = Field(min_length=1)
-    batch: PositiveInt | None = None
+    batch: Batch | None = None
     phases: PhaseSet = "training"
-    seed: NonNegativeInt = 0
+    seed: Seed = 0
     exclude: list[Exclude] = Field(default_factory=list)
     metrics: list[str] = Field(default_factory=lambda: list(DEFAULT_METRICS))
     tolerances: SuiteTolerances = SuiteTolerances()

@@ -211,3 +211,13 @@ def test_bad_usage_is_one_line(capsys, tmp_path):
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "workload" in err[0] and "--help" in err[0]
+
+
+def test_scalesim_cfg_and_derive_options_have_ranges(capsys, tmp_path):
+    cfg = write(tmp_path, "c.cfg", "[architecture_presets]\nArrayHeight: 99999999\n"
+                "ArrayWidth: 8\nIfmapSramSzkB: 64\nFilterSramSzkB: 64\nOfmapSramSzkB: 64\n"
+                "Dataflow: ws\n")
+    msg = fails(capsys, "validate", cfg)
+    assert "ArrayHeight" in msg and "[1, 4096]" in msg
+    msg = fails(capsys, "derive", TINY, "--iso", "area", "--voltage-scale", 50)
+    assert "--voltage-scale" in msg and "(0, 10]" in msg
