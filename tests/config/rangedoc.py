@@ -4,6 +4,7 @@ Regenerate the table with ``python3 tests/config/rangedoc.py`` and paste it betw
 markers of docs/inputs.md."""
 from accelsim.core.ranges import markdown_table
 from accelsim.energy.table import ENTRY_RANGES
+from accelsim.hardware.crossbar.devices import PARAMETER_RANGES
 from accelsim.hardware.config import HardwareConfig
 from accelsim.hardware.memory.technology import OVERRIDE_RANGES
 from accelsim.tools.sweep.spec import SweepSpec
@@ -13,6 +14,7 @@ from accelsim.workload.trace import GraphMeta, OpNode, Tensor
 MODELS = {"hardware": HardwareConfig, "workload": Workload, "sweep": SweepSpec,
           "graph JSON": GraphMeta, "graph JSON node": OpNode, "graph JSON tensor": Tensor}
 KEYED = {"hardware `technology_overrides`": {f"*{k}": r for k, r in OVERRIDE_RANGES.items()},
+         "hardware `crossbar.parameters`": PARAMETER_RANGES,
          "energy table entry": {f"*{k}*": r for k, r in ENTRY_RANGES}}
 BEGIN, END = "<!-- ranges: begin -->", "<!-- ranges: end -->"
 
