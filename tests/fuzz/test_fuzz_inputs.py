@@ -153,13 +153,15 @@ def _corrupt_graph(doc: dict, salt: int) -> dict:
     keys = sorted(target)
     key = keys[(salt // 7) % len(keys)]
     choice = (salt // 101) % (len(BAD_VALUES) + 2)
-    if choice == len(BAD_VALUES):
-        del target[key]
-    elif choice == len(BAD_VALUES) + 1 and isinstance(target.get("writes"), list) \
-            and target["writes"]:
-        target["writes"][0]["bytes"] = target["writes"][0]["bytes"] + 1
-    else:
+    writes = target.get("writes")
+    if choice < len(BAD_VALUES):
         target[key] = BAD_VALUES[choice]
+    elif choice == len(BAD_VALUES):
+        del target[key]
+    elif isinstance(writes, list) and writes:  # bytes no longer match shape and format
+        writes[0]["bytes"] += 1
+    else:
+        target[key] = BAD_VALUES[salt % len(BAD_VALUES)]
     return doc
 
 
