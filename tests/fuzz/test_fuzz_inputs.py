@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from accelsim.cli import main
 from strategies import corrupted, hardware, text_of, workload
 
-SHORT = settings(max_examples=12, deadline=None, derandomize=True, database=None,
+SHORT = settings(max_examples=20, deadline=None, derandomize=True, database=None,
                  suppress_health_check=list(HealthCheck))
 #: examples per property of the slow profile (4 properties: 10,000 in all by default)
 SLOW_EXAMPLES = int(os.environ.get("ACCELSIM_FUZZ_SLOW_EXAMPLES", "2500"))
