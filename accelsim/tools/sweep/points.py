@@ -117,7 +117,7 @@ class _Workloads:
             else:
                 wl = load_workload(path)
                 if batch is not None:
-                    wl = wl.with_batch(batch)
+                    wl = wl.with_batch(batch, source=str(self.sweep_path), field="batch")
                 item = (wl, wl.name, sha, wl.batch)
             self.cache[(rel, batch)] = item
         return self.cache[(rel, batch)]
