@@ -6,7 +6,8 @@ from below in closed form: a GEMM needs at least one step per fold of the array 
 (the best array, times ``count``), and per fold at least the chunks that its *forced* streams
 need (an operand whose tensor is larger than its buffer's resident region must stream, and a
 chunk of T-steps of it must fit a staging slot); every other operation needs at least one.
-Operations that a crossbar may run count one step. A run whose bound exceeds the limit
+Operations that a crossbar may run count one step (their update none: the cells update in
+place). A run whose bound exceeds the limit
 (``--max-steps``, default :data:`accelsim.core.limits.DEFAULT_MAX_STEPS`) is refused with exit
 status 2 before any work; the message gives the bound, the operation that dominates it and how
 to go on.
@@ -54,7 +55,9 @@ def op_steps(hw: HardwareConfig, node: dict, streams: dict[str, tuple] | None = 
     """A lower bound on the steps of one operation node: for a GEMM, its folds on the best
     array times the chunks that the forced streams (``streams``) need to fit a staging slot."""
     work = node["work"]
-    if work["type"] != "gemm" or _crossbar_may_run(hw, node.get("layer", "")):
+    if _crossbar_may_run(hw, node.get("layer", "")):
+        return 0 if node.get("phase") == "update" else 1  # crossbar cells update in place
+    if work["type"] != "gemm":
         return 1
     m, k, n, count = work["m"], work["k"], work["n"], work.get("count", 1)
     best = None
