@@ -11,7 +11,8 @@ A hand-edited or foreign trace is checked as strictly as a YAML workload (docs/i
 * every tensor (edge or write): ``tensor`` id, ``kind``, operand ``role``, number ``format``,
   a ``shape`` of positive dimensions and ``bytes`` equal to the shape's elements times the
   format's bytes per element, and the same size and kind wherever the id appears;
-* every edge joins two existing nodes, and the graph is acyclic.
+* every edge joins two existing nodes, a GEMM has edges for both its operands, every
+  operation writes a tensor, and the graph is acyclic.
 
 The first problem becomes a ConfigError naming the graph file and the node (or edge).
 """
@@ -74,7 +75,7 @@ class OpNode(_Exact):
     unit: Literal["array", "vector"] | None = Field(
         default=None, description="written by accelsim before 0.2; checked against the work")
     work: Annotated[Union[GemmWork, VectorWork], Field(discriminator="type")]
-    writes: list[Tensor]
+    writes: list[Tensor] = Field(min_length=1, description="an operation stores its result")
     spec: Layer
 
 
@@ -183,6 +184,7 @@ def check_consistent(doc: GraphDoc, source: str) -> None:
         for j, w in enumerate(node.get("writes") or []):
             _check_tensor(Tensor.model_validate(w), seen, source,
                           f"node {node['id']!r}: writes[{j}]")
+    roles: dict[str, set[str]] = {}
     for e in map(Edge.model_validate, doc.edges):
         where = f"edge {e.source!r} -> {e.target!r}"
         for end in (e.source, e.target):
@@ -190,6 +192,14 @@ def check_consistent(doc: GraphDoc, source: str) -> None:
                 raise _fail(source, where, f"node {end!r} does not exist",
                             "an edge joins two nodes listed under 'nodes'")
         _check_tensor(e, seen, source, where)
+        roles.setdefault(e.target, set()).add(e.role)
+    for nid, node in ids.items():
+        if node["kind"] == "op" and node["work"]["type"] == "gemm":
+            missing = sorted({"ifmap", "filter"} - roles.get(nid, set()))
+            if missing:
+                raise _fail(source, f"node {nid!r}", f"a GEMM reads operands A (ifmap) and B "
+                            f"(filter), but no edge brings its {' and '.join(missing)}",
+                            "add the edge of each operand, with its role")
 
 
 def _check_tensor(t: Tensor, seen: dict[str, tuple], source: str, where: str) -> None:

@@ -221,3 +221,17 @@ def test_scalesim_cfg_and_derive_options_have_ranges(capsys, tmp_path):
     assert "ArrayHeight" in msg and "[1, 4096]" in msg
     msg = fails(capsys, "derive", TINY, "--iso", "area", "--voltage-scale", 50)
     assert "--voltage-scale" in msg and "(0, 10]" in msg
+
+
+def test_graph_op_without_outputs_or_operands(capsys, tmp_path, graph):
+    """(found by the slow fuzz profile: the engine used to fail with KeyError 'out')"""
+    data = json.loads(graph.read_text())
+    edit(graph, lambda d: next(n for n in d["nodes"] if n["kind"] == "op").update(writes=[]))
+    msg = fails(capsys, "run", TINY, graph, "-o", tmp_path / "out")
+    assert "writes" in msg and "node '" in msg
+    first = next(n for n in data["nodes"] if n["kind"] == "op")["id"]
+    data["edges"] = [e for e in data["edges"] if not (e["target"] == first
+                                                      and e["role"] == "filter")]
+    graph.write_text(json.dumps(data))
+    msg = fails(capsys, "run", TINY, graph, "-o", tmp_path / "out")
+    assert f"node '{first}'" in msg and "filter" in msg
