@@ -2,10 +2,11 @@
 
 Runs the trainings side by side (interleaved, best of ``--repeats``) on the same network, seed
 and epochs, and prints their wall times and CPU times and ratios to the ideal run (CPU time is
-less disturbed by other processes on a shared machine). Targets (issues 5, 10): memory errors
-≤ 1.5× ideal, full crossbar with per-sample updates ≤ 3× ideal.
+less disturbed by other processes on a shared machine). Targets (issues 5, 10, 16): memory errors
+≤ 1.5× ideal at every BER, full crossbar with per-sample updates ≤ 3× ideal, on the MLP and on
+the scaled ResNet-18.
 
-    python benchmarks/bench_accuracy.py [--network mlp|cnn] [--epochs 10] [--repeats 5]
+    python benchmarks/bench_accuracy.py [--network mlp|cnn|workloads/resnet18.yaml] [--epochs 10] [--repeats 5]
                                         [--ber 1e-7] [--crossbar ag-a-si]
                                         [--update per_sample --update batch_summed ...]
 """
@@ -55,7 +56,7 @@ def main() -> None:
             best_cpu[name] = min(best_cpu[name], time.process_time() - start_cpu)
             flips[name] = sum(history.bit_flips.values())
 
-    steps = args.epochs * -(-len(exp.data.train_y) // exp.config.batch)
+    steps = args.epochs * exp.config.steps_per_epoch(len(exp.data.train_y))
     print(f"network {exp.workload.name}, {args.epochs} epochs ({steps} steps), batch "
           f"{exp.config.batch}, best of {args.repeats}")
     print(f"{'case':<44} {'wall_time_s':>11} {'ratio_to_ideal':>14} {'cpu_time_s':>10} "

@@ -15,7 +15,13 @@ from accelsim.accuracy.dataset import DEFAULT_DATASET, load_dataset
 from accelsim.accuracy.error_profile import CrossbarSpec, ErrorSpec, spec_from_profile
 from accelsim.accuracy.profiles import DEFAULT_PROFILE, PROFILES
 from accelsim.accuracy.trainer import History, TrainConfig, train
-from accelsim.accuracy.workload_network import load_network_workload, plan_network
+from accelsim.accuracy.workload_network import (
+    CROSSBAR_KINDS,
+    load_network_workload,
+    plan_network,
+    scaling_of,
+    training_batch,
+)
 from accelsim.core.errors import ConfigError
 from accelsim.core.formats import TENSOR_KINDS
 from accelsim.core.limits import DEFAULT_MAX_SAMPLE_PASSES
@@ -54,10 +60,14 @@ class Experiment:
                               source=self.source, field="optimizer",
                               fix="use sgd_momentum or sgd")
         self.plans, self.notes = plan_network(self.workload, self.source, self.data.input_shape)
+        self.scaling = scaling_of(self.workload, self.data.input_shape)
+        normalised = any(p.kind == "batch_norm" for p in self.plans)
         momentum = DEFAULT_MOMENTUM if self.workload.optimizer == "sgd_momentum" else 0.0
-        self.config = TrainConfig(epochs=epochs, batch=batch or self.workload.batch, lr=lr,
-                                  momentum=momentum, seed=seed, crossbar_lr=crossbar_lr,
-                                  schedule=self.profile.schedule)
+        self.config = TrainConfig(epochs=epochs, lr=lr, momentum=momentum, seed=seed,
+                                  batch=batch or training_batch(self.workload, self.plans,
+                                                                self.notes),
+                                  crossbar_lr=crossbar_lr, schedule=self.profile.schedule,
+                                  drop_last=normalised)
         self._check_work(max_iterations)
         self.formats = {k: getattr(self.workload.formats, k) for k in TENSOR_KINDS}
         self._ideal: dict[tuple, History] = {}
@@ -79,7 +89,7 @@ class Experiment:
 
     @property
     def weight_layers(self) -> list[str]:
-        return [p.name for p in self.plans if p.kind in ("conv2d", "linear")]
+        return [p.name for p in self.plans if p.kind in CROSSBAR_KINDS]
 
     def resolve_crossbar(self, spec: CrossbarSpec | None, source: str | None
                          ) -> tuple[CrossbarDevice | None, list[str]]:
@@ -119,7 +129,7 @@ class Experiment:
         ideal = self.ideal(formats)
         faulty = train(self.plans, self.data, self.config, formats=formats,
                        bit_error_rate=errors.bit_error_rate, device=device, crossbar_layers=layers,
-                       on_epoch=on_epoch)
+                       protection=errors.protection, on_epoch=on_epoch)
         return self._report(errors, formats, device, layers, faulty, ideal)
 
     def _report(self, errors, formats, device, layers, faulty: History, ideal: History) -> dict:
@@ -130,7 +140,9 @@ class Experiment:
             "tool_version": __version__,
             "network": {"name": self.workload.name, "source": self.source,
                         "layers": [{"name": p.name, "kind": p.kind} for p in self.plans],
-                        "adaptations": list(self.notes)},
+                        "adaptations": list(self.notes),
+                        "scaling": {**self.scaling.as_dict(), "workload_batch": self.workload.batch,
+                                    "trained_batch": cfg.batch}},
             "dataset": self.data.describe(),
             "profile": self.profile.as_dict(),
             "seed": cfg.seed,
@@ -143,6 +155,8 @@ class Experiment:
             "errors_source": errors.source,
             "formats": formats,
             "bit_error_rate": dict(errors.bit_error_rate),
+            "protection": {k: {"protect": p.protect, "saturate": p.saturate}
+                           for k, p in sorted(errors.protection.items())},
             "crossbar": None if device is None else {"device": device.name, "layers": layers,
                                                      "parameters": device.as_dict()},
             "test_accuracy": faulty.test_accuracy,

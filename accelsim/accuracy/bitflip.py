@@ -7,7 +7,7 @@ Encodings (bit 0 is the least significant bit of a stored word):
 
 - ``fp32``: IEEE-754 binary32, the float32 bits themselves (sign bit 31, exponent 30..23).
 - ``bf16``: the upper 16 bits of binary32 after round-to-nearest-even (sign bit 15, exponent
-  14..7, mantissa 6..0). Flipping bit 15 negates the value; flipping a high exponent bit can turn
+  14..7, mantissa 6..0; ``ml_dtypes.bfloat16``, so a NaN stores as the quiet NaN of its sign). Flipping bit 15 negates the value; flipping a high exponent bit can turn
   0.5 into ~1.7e38, as on real hardware.
 - ``fp16``: IEEE-754 binary16 (numpy float16; sign bit 15, exponent 14..10). Values beyond ±65504
   become ±inf when encoded, as a real fp16 store would.
@@ -22,11 +22,14 @@ so every bit flips independently with probability ``ber`` and no bit flips twice
 """
 from __future__ import annotations
 
+import ml_dtypes
 import numpy as np
 
 #: bits per stored element of each format
 WORD_BITS: dict[str, int] = {"fp32": 32, "bf16": 16, "fp16": 16, "int8": 8}
-_UINT = {8: np.uint8, 16: np.uint16, 32: np.uint32}
+#: bfloat16 as a numpy dtype (ml_dtypes: round-to-nearest-even, NaN stays a quiet NaN)
+BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
+GAP_BLOCK = 256
 
 
 def encode(x: np.ndarray, fmt: str) -> tuple[np.ndarray, float]:
@@ -34,14 +37,8 @@ def encode(x: np.ndarray, fmt: str) -> tuple[np.ndarray, float]:
     x = np.ascontiguousarray(x, dtype=np.float32)
     if fmt == "fp32":
         return x.view(np.uint32).copy(), 1.0
-    if fmt == "bf16":
-        bits = x.view(np.uint32)
-        rounded = bits + (np.uint32(0x7FFF) + ((bits >> np.uint32(16)) & np.uint32(1)))
-        words = (rounded >> np.uint32(16)).astype(np.uint16)
-        nan = np.isnan(x)
-        if nan.any():  # rounding must not turn a NaN into inf
-            np.copyto(words, np.uint16(0x7FC0), where=nan)
-        return words, 1.0
+    if fmt == "bf16":  # (a NaN raises numpy's "invalid value" warning, silenced in training)
+        return x.astype(BFLOAT16).view(np.uint16), 1.0
     if fmt == "fp16":
         with np.errstate(over="ignore"):
             return x.astype(np.float16).view(np.uint16), 1.0
@@ -62,7 +59,7 @@ def decode(words: np.ndarray, fmt: str, scale: float = 1.0) -> np.ndarray:
     if fmt == "fp32":
         return words.view(np.float32)
     if fmt == "bf16":
-        return (words.astype(np.uint32) << np.uint32(16)).view(np.float32)
+        return words.view(BFLOAT16).astype(np.float32)
     if fmt == "fp16":
         return words.view(np.float16).astype(np.float32)
     if fmt == "int8":
@@ -84,27 +81,48 @@ class BitErrorStream:
         self.ber = ber
         self.rng = rng
         self.skip: int | None = None  # bits until the next flipped bit
+        self._gaps: list[int] = []  # pre-drawn Geometric(ber) gaps, used from the end
 
-    def flip(self, words: np.ndarray) -> int:
-        """Flip the bits of ``words`` (in place) that this stream hits; return how many."""
+    def _gap(self) -> int:
+        """The next Geometric(``ber``) gap (drawn in blocks: one draw call per 256 errors)."""
+        if not self._gaps:
+            self._gaps = self.rng.geometric(self.ber, size=GAP_BLOCK)[::-1].tolist()
+        return self._gaps.pop()
+
+    def hits(self, n_bits: int) -> bool:
+        """Whether a write of ``n_bits`` bits has at least one flipped bit; a write without any
+        advances the stream past it (so it need not be encoded)."""
+        if self.ber <= 0.0 or n_bits == 0:
+            return False
+        if self.skip is None:
+            self.skip = self._gap() - 1
+        if self.skip >= n_bits:
+            self.skip -= n_bits
+            return False
+        return True
+
+    def flip(self, words: np.ndarray, width: int | None = None) -> int:
+        """Flip the bits of ``words`` (in place) that this stream hits; return how many.
+
+        Only the low ``width`` bits of each word (default: all) are exposed (the bits above them
+        are protected)."""
         if self.ber <= 0.0 or words.size == 0:
             return 0
-        width = words.dtype.itemsize * 8
+        width = width or words.dtype.itemsize * 8
         flat = words.reshape(-1)
-        n_bits = flat.size * width
+        n_bits = words.size * width
         if self.skip is None:
-            self.skip = int(self.rng.geometric(self.ber)) - 1
+            self.skip = self._gap() - 1
         if self.skip >= n_bits:
             self.skip -= n_bits
             return 0
         if (n_bits - self.skip) * self.ber < 8:  # a few hits: scalar draws beat array set-up
             pos, count = self.skip, 0
-            one = words.dtype.type(1)
             while pos < n_bits:
                 element, bit = divmod(pos, width)
-                flat[element] ^= one << words.dtype.type(bit)
+                flat[element] = int(flat[element]) ^ (1 << bit)  # Python ints: fast
                 count += 1
-                pos += int(self.rng.geometric(self.ber))
+                pos += self._gap()
             self.skip = pos - n_bits
             return count
         hits = [np.array([self.skip], dtype=np.int64)]
@@ -132,14 +150,53 @@ def flip_bits(words: np.ndarray, ber: float, rng: np.random.Generator) -> int:
 
 
 def store(x: np.ndarray, fmt: str, ber: float | BitErrorStream,
-          rng: np.random.Generator | None = None) -> tuple[np.ndarray, int]:
+          rng: np.random.Generator | None = None, exposed: int | None = None
+          ) -> tuple[np.ndarray, int]:
     """Write ``x`` to a memory in format ``fmt`` with bit error rate ``ber`` (or through an
     error stream) and read it back.
 
-    Returns the float32 values read back (rounded to the format, with the flips) and the number
-    of flipped bits.
+    ``exposed`` is the number of low bits of each word that can flip (default: all; the sign and
+    exponent bits above them are protected, see :mod:`accelsim.accuracy.protection`). Returns
+    the float32 values read back (rounded to the format, with the flips) and the number of
+    flipped bits. The result may be ``x`` itself (fp32 without a flip) or a new array.
     """
     stream = ber if isinstance(ber, BitErrorStream) else BitErrorStream(ber, rng)
+    width = exposed or WORD_BITS[fmt]
+    if not stream.hits(np.size(x) * width):
+        return round_trip(x, fmt), 0
+    if fmt == "bf16":  # the common case, without encode's generic checks
+        words = x.astype(BFLOAT16, order="C").view(np.uint16)
+        flips = stream.flip(words, width=width)
+        return words.view(BFLOAT16).astype(np.float32), flips
     words, scale = encode(x, fmt)
-    flips = stream.flip(words)
+    flips = stream.flip(words, width=width)
     return decode(words, fmt, scale).reshape(np.shape(x)), flips
+
+
+def round_trip(x: np.ndarray, fmt: str) -> np.ndarray:
+    """``decode(encode(x, fmt))`` bit for bit, without building the stored words: what a write
+    without bit errors reads back, C-contiguous as the decoded words are (a layout change would
+    change the summation order of later reductions). fp32 is exact and returns a C-contiguous
+    ``x`` itself (no copy); bf16 and fp16 convert in one pass each way; int8 rounds ``x/s`` in
+    float32."""
+    if fmt == "fp32":
+        return np.ascontiguousarray(x, dtype=np.float32)
+    if fmt == "bf16":  # (a NaN raises numpy's "invalid value" warning, silenced in training)
+        return x.astype(BFLOAT16, order="C").astype(np.float32)
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    if fmt == "int8":
+        peak = float(np.max(np.abs(x))) if x.size else 0.0
+        if not np.isfinite(peak):  # inf or NaN: the general path saturates and zeroes them
+            words, scale = encode(x, fmt)
+            return decode(words, fmt, scale).reshape(x.shape)
+        scale = peak / 127.0 if peak > 0 else 1.0
+        q = x / scale
+        np.rint(q, out=q)
+        q += np.float32(0.0)  # −0 → +0, as the int8 word 0 reads back
+        np.clip(q, -127, 127, out=q)
+        q *= np.float32(scale)
+        return q
+    if fmt == "fp16":
+        with np.errstate(over="ignore"):
+            return x.astype(np.float16).astype(np.float32)
+    raise ValueError(f"unknown number format {fmt!r}")

@@ -11,13 +11,16 @@ Sources (``--errors``):
       schema: accelsim.error_rates/1       # optional
       bit_error_rate: {activation: 1.0e-4, weight: 0, error: 1.0e-5}   # missing kinds: 0
       formats: {activation: int8}           # optional, overrides the workload's formats
+      protect: {weight: sign_exponent}      # optional: none (default) | sign_exponent
+      saturate: {error: true}               # optional: clip loads to the finite range
       crossbar:                             # optional, same shape as in the error profile
         device: ag-a-si
         adc_bits: 6
         parameters: {c2c_sigma: 0.02}
         layers: [fc1]                       # null or absent: every conv2d/linear layer
 
-Every rate must lie in [0, 1].
+Every rate must lie in [0, 1]. In an error profile, ``by_kind.KIND.protect`` and ``.saturate``
+carry the same settings (see :mod:`accelsim.accuracy.protection`).
 """
 from __future__ import annotations
 
@@ -28,9 +31,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt
 
+from accelsim.accuracy.protection import Protection
 from accelsim.core.errors import ConfigError
 from accelsim.core.formats import TENSOR_KINDS, NumberFormat, TensorKind
 from accelsim.core.yamlfile import load_yaml, validate
+from accelsim.hardware.memory.protection import Protect
 from accelsim.results.rundir import SUMMARY, read_json
 
 PROFILE_SCHEMA = "accelsim.error_profile/1"
@@ -58,6 +63,8 @@ class MemoryRecord(_Strict):
 class KindRate(_Strict):
     bit_error_rate: float
     format: NumberFormat
+    protect: Protect = "none"
+    saturate: bool = False
 
 
 class CrossbarSpec(_Strict):
@@ -81,6 +88,8 @@ class ErrorRatesFile(_Strict):
     schema_id: str = Field(default=RATES_SCHEMA, alias="schema")
     bit_error_rate: dict[TensorKind, float]
     formats: dict[TensorKind, NumberFormat] = Field(default_factory=dict)
+    protect: dict[TensorKind, Protect] = Field(default_factory=dict)
+    saturate: dict[TensorKind, bool] = Field(default_factory=dict)
     crossbar: CrossbarSpec | None = None
 
 
@@ -91,6 +100,7 @@ class ErrorSpec:
     formats: dict[str, str] = field(default_factory=dict)
     crossbar: CrossbarSpec | None = None
     source: str | None = None
+    protection: dict[str, Protection] = field(default_factory=dict)
 
 
 def read_errors(path: str | Path) -> ErrorSpec:
@@ -137,11 +147,12 @@ def spec_from_profile(profile: Any, *, source: str | None = None) -> ErrorSpec:
     for i, row in enumerate(model.memory):
         _check_rate(row.bit_error_rate, source, f"{where}.memory[{i}].bit_error_rate")
     rates = dict.fromkeys(TENSOR_KINDS, 0.0)
-    formats = {}
+    formats, protection = {}, {}
     for kind, entry in model.by_kind.items():
         rates[kind] = _check_rate(entry.bit_error_rate, source, f"{where}.by_kind.{kind}.bit_error_rate")
         formats[kind] = entry.format
-    return ErrorSpec(rates, formats, model.crossbar, source)
+        protection[kind] = Protection(entry.protect, entry.saturate)
+    return ErrorSpec(rates, formats, model.crossbar, source, protection)
 
 
 def _from_rates_yaml(path: Path) -> ErrorSpec:
@@ -153,7 +164,9 @@ def _from_rates_yaml(path: Path) -> ErrorSpec:
     rates = dict.fromkeys(TENSOR_KINDS, 0.0)
     for kind, rate in model.bit_error_rate.items():
         rates[kind] = _check_rate(rate, str(path), f"bit_error_rate.{kind}")
-    return ErrorSpec(rates, dict(model.formats), model.crossbar, str(path))
+    protection = {kind: Protection(model.protect.get(kind, "none"), model.saturate.get(kind, False))
+                  for kind in set(model.protect) | set(model.saturate)}
+    return ErrorSpec(rates, dict(model.formats), model.crossbar, str(path), protection)
 
 
 def _check_rate(rate: float, source: str | None, where: str) -> float:

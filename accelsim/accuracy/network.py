@@ -1,11 +1,12 @@
-"""numpy layers for training: fully connected and im2col convolution (with an optional fused ReLU),
-max/average pooling, softmax cross-entropy, and SGD with momentum.
+"""numpy layers for training: fully connected, im2col convolution and depthwise convolution (with
+an optional fused ReLU), max/average pooling, softmax cross-entropy, and SGD with momentum.
 
 Tensors are float32. Spatial tensors are NCHW. A weight layer keeps its weight as an
 ``(out_features, fan_in)`` matrix; convolution lowers its input to an im2col matrix
 ``(N·P·Q, C·R·S)`` so forward, backward and update are the same three matrix kernels as a fully
 connected layer (``x·Wᵀ``, ``δ·W`` and ``δᵀ·x``). A layer mapped to a crossbar runs those three
-kernels on its crossbar object instead (:mod:`accelsim.accuracy.crossbar_ops`).
+kernels on its crossbar object instead (:mod:`accelsim.accuracy.crossbar_ops`). Batch
+normalisation and the residual add are in :mod:`accelsim.accuracy.elementwise`.
 """
 from __future__ import annotations
 
@@ -29,12 +30,24 @@ class WeightLayer:
     def forward(self, x: np.ndarray) -> np.ndarray:
         self._batch = len(x)
         self._cols = self.to_cols(x)
-        if self.crossbar is not None:
-            z = self.crossbar.forward(self._cols)
-        else:
-            z = self._cols @ self.weight.T
-        z = self.from_cols(z + self.bias, self._batch)
+        z = self.from_cols(self.product(self._cols) + self.bias, self._batch)
         return np.maximum(z, 0) if self.relu else z
+
+    def product(self, cols: np.ndarray) -> np.ndarray:
+        """Forward kernel ``x·Wᵀ`` on the column matrix (on the crossbar when mapped)."""
+        if self.crossbar is not None:
+            return self.crossbar.forward(cols)
+        return cols @ self.weight.T
+
+    def transpose_product(self, dy_cols: np.ndarray) -> np.ndarray:
+        """Backward kernel ``δ·W`` (on the crossbar when mapped)."""
+        if self.crossbar is not None:
+            return self.crossbar.backward(dy_cols)
+        return dy_cols @ self.weight
+
+    def weight_gradient(self, cols: np.ndarray, dy_cols: np.ndarray) -> np.ndarray:
+        """Update kernel ``δᵀ·x`` (digital layers; a crossbar updates in place)."""
+        return dy_cols.T @ cols
 
     def backward(self, dy: np.ndarray, y_stored: np.ndarray, need_dx: bool):
         """Error at the input (or None) and the column matrices ``(cols, dy_cols)`` of the update.
@@ -46,11 +59,7 @@ class WeightLayer:
         dy_cols = self.dy_to_cols(dy)
         dx = None
         if need_dx:
-            if self.crossbar is not None:
-                dx_cols = self.crossbar.backward(dy_cols)
-            else:
-                dx_cols = dy_cols @ self.weight
-            dx = self.cols_to_input(dx_cols)
+            dx = self.cols_to_input(self.transpose_product(dy_cols))
         return dx, self._cols, dy_cols
 
     # layout hooks, overridden by Conv2D
@@ -96,6 +105,30 @@ class Conv2D(WeightLayer):
     def cols_to_input(self, dx_cols):
         return col2im(dx_cols, (self._batch, *self.in_shape), self.kernel, self.stride,
                       self.padding)
+
+
+class DepthwiseConv2D(Conv2D):
+    """Depthwise convolution (the workload's ``depthwise_conv2d``): one R×S filter per channel.
+
+    The weight is a ``(C, R·S)`` matrix and the column tensor ``(N·P·Q, C, R·S)`` is im2col's
+    matrix with its channel axis kept apart, so each kernel is a per-channel product
+    (``z[m,c] = Σ_k x[m,c,k]·W[c,k]``); it has no dense matrix form and is not mapped to a
+    crossbar.
+    """
+    kind = "depthwise_conv2d"
+
+    def to_cols(self, x):
+        cols = super().to_cols(x)
+        return cols.reshape(len(cols), self.in_shape[0], -1)
+
+    def product(self, cols):
+        return np.einsum("mck,ck->mc", cols, self.weight)
+
+    def transpose_product(self, dy_cols):
+        return (dy_cols[:, :, None] * self.weight[None]).reshape(len(dy_cols), -1)
+
+    def weight_gradient(self, cols, dy_cols):
+        return np.einsum("mc,mck->ck", dy_cols, cols)
 
 
 class Pool:

@@ -37,8 +37,10 @@ from threadpoolctl import threadpool_limits
 from accelsim.accuracy.crossbar_ops import make_crossbar
 from accelsim.accuracy.dataset import Dataset
 from accelsim.accuracy.network import SGDMomentum, WeightLayer, softmax_cross_entropy
+from accelsim.accuracy.network_graph import Network
+from accelsim.accuracy.protection import Protection
 from accelsim.accuracy.storage import TensorMemory
-from accelsim.accuracy.workload_network import LayerPlan, build_layers
+from accelsim.accuracy.workload_network import LayerPlan, build_network
 from accelsim.core.formats import TENSOR_KINDS
 from accelsim.hardware.crossbar.devices import CrossbarDevice
 
@@ -52,6 +54,10 @@ class TrainConfig:
     seed: int = 0
     crossbar_lr: float | None = None  # default lr / (1 − momentum)
     schedule: str = "cosine"          # a key of SCHEDULES
+    drop_last: bool = False  # skip an epoch's incomplete last batch (batch-normalised networks)
+
+    def steps_per_epoch(self, samples: int) -> int:
+        return samples // self.batch if self.drop_last else -(-samples // self.batch)
 
     @property
     def in_place_lr(self) -> float:
@@ -81,7 +87,8 @@ class History:
 
 def train(plans: list[LayerPlan], data: Dataset, config: TrainConfig, *, formats: dict[str, str],
           bit_error_rate: dict[str, float] | None = None, device: CrossbarDevice | None = None,
-          crossbar_layers: list[str] | None = None, on_epoch=None) -> History:
+          crossbar_layers: list[str] | None = None, on_epoch=None,
+          protection: dict[str, Protection] | None = None) -> History:
     """Train the network of ``plans`` on ``data``; see the module docstring for what is injected.
 
     BLAS runs single-threaded: these matrices are small, threads only contend (a loaded 2-core
@@ -89,18 +96,23 @@ def train(plans: list[LayerPlan], data: Dataset, config: TrainConfig, *, formats
     """
     with threadpool_limits(limits=1, user_api="blas"):
         return _train(plans, data, config, formats, bit_error_rate, device, crossbar_layers,
-                      on_epoch)
+                      on_epoch, dict(protection or {}))
 
 
-def _train(plans, data, config, formats, bit_error_rate, device, crossbar_layers, on_epoch):
+def _train(plans, data, config, formats, bit_error_rate, device, crossbar_layers, on_epoch,
+           protection):
     init_seq, order_seq, memory_seq, crossbar_seq = np.random.SeedSequence(config.seed).spawn(4)
-    layers = build_layers(plans, np.random.default_rng(init_seq))
-    memory = TensorMemory(formats, dict(bit_error_rate or {}), np.random.default_rng(memory_seq))
+    network = build_network(plans, np.random.default_rng(init_seq))
+    layers = network.layers
+    memory = TensorMemory(formats, dict(bit_error_rate or {}), np.random.default_rng(memory_seq),
+                          protection=protection)
     order_rng = np.random.default_rng(order_seq)
     crossbar_rng = np.random.default_rng(crossbar_seq)
     mapped = set(crossbar_layers or ()) if device is not None else set()
     for layer in layers:
         if not isinstance(layer, WeightLayer):
+            for name, value in getattr(layer, "params", {}).items():
+                setattr(layer, name, memory.write("weight", value))
             continue
         if layer.name in mapped:
             layer.crossbar = make_crossbar(layer.weight, device, crossbar_rng)
@@ -112,20 +124,21 @@ def _train(plans, data, config, formats, bit_error_rate, device, crossbar_layers
     train_x = _inputs(data.train_x, flat_input)
     test_x = _inputs(data.test_x, flat_input)
     history = History()
-    per_epoch = -(-len(train_x) // config.batch)
+    per_epoch = config.steps_per_epoch(len(train_x))
     steps = config.epochs * per_epoch
     with np.errstate(all="ignore"):  # corrupted exponents overflow, as on real hardware
         for epoch in range(config.epochs):
             order = order_rng.permutation(len(train_x))
             losses = []
-            for i, start in enumerate(range(0, len(order), config.batch)):
+            for i, start in enumerate(range(0, per_epoch * config.batch, config.batch)):
                 idx = order[start:start + config.batch]
                 factor = config.decay(epoch * per_epoch + i, steps)
                 optimizer.lr = np.float32(config.lr * factor)
-                losses.append(_step(layers, train_x[idx], data.train_y[idx], memory, optimizer,
+                losses.append(_step(network, train_x[idx], data.train_y[idx], memory, optimizer,
                                      config.in_place_lr * factor))
             history.train_loss.append(float(np.mean(losses)))
-            history.test_accuracy.append(_accuracy(layers, test_x, data.test_y, formats))
+            history.test_accuracy.append(_accuracy(network, test_x, data.test_y, formats,
+                                                   protection))
             if on_epoch is not None:
                 on_epoch(len(history.test_accuracy), history)
     history.bit_flips = {k: memory.flips[k] for k in TENSOR_KINDS}
@@ -149,35 +162,33 @@ def _inputs(x: np.ndarray, flat: bool) -> np.ndarray:
     return x.reshape(len(x), -1) if flat else x
 
 
-def _step(layers, x, y, memory: TensorMemory, optimizer: SGDMomentum, crossbar_lr: float) -> float:
-    stored = [memory.write("activation", x)]
-    for layer in layers:
-        stored.append(memory.write("activation", layer.forward(stored[-1])))
-    loss, grad = softmax_cross_entropy(stored[-1], y)
-    error = memory.write("error", grad)
-    for i in range(len(layers) - 1, -1, -1):
-        layer = layers[i]
-        dx, cols, dy_cols = layer.backward(error, stored[i + 1], need_dx=i > 0)
-        if cols is not None:
-            _update(layer, cols, dy_cols, memory, optimizer, crossbar_lr)
-        if dx is not None:
-            error = memory.write("error", dx)
+def _step(network: Network, x, y, memory: TensorMemory, optimizer: SGDMomentum,
+          crossbar_lr: float) -> float:
+    logits = network.forward(memory.write("activation", x), memory.write)
+    loss, grad = softmax_cross_entropy(logits, y)
+    network.backward(memory.write("error", grad), memory.write,
+                     lambda layer, payload: _update(layer, payload, memory, optimizer, crossbar_lr))
     return loss
 
 
-def _update(layer: WeightLayer, cols, dy_cols, memory, optimizer, crossbar_lr) -> None:
+def _update(layer, payload, memory, optimizer, crossbar_lr) -> None:
+    if not isinstance(layer, WeightLayer):  # e.g. batch normalisation's γ and β
+        for name, grad in payload[0].items():
+            g = memory.write("weight_gradient", grad)
+            setattr(layer, name, optimizer.step(f"{layer.name}.{name}", getattr(layer, name), g,
+                                                memory.write))
+        return
+    cols, dy_cols = payload
     db = memory.write("weight_gradient", dy_cols.sum(axis=0))
     layer.bias = optimizer.step(f"{layer.name}.bias", layer.bias, db, memory.write)
     if layer.crossbar is not None:
         layer.crossbar.update(cols, dy_cols, crossbar_lr)
         return
-    dw = memory.write("weight_gradient", dy_cols.T @ cols)
+    dw = memory.write("weight_gradient", layer.weight_gradient(cols, dy_cols))
     layer.weight = optimizer.step(f"{layer.name}.weight", layer.weight, dw, memory.write)
 
 
-def _accuracy(layers, x, y, formats) -> float:
-    memory = TensorMemory(formats, {}, np.random.default_rng(0))
-    out = memory.write("activation", x)
-    for layer in layers:
-        out = memory.write("activation", layer.forward(out))
+def _accuracy(network: Network, x, y, formats, protection) -> float:
+    memory = TensorMemory(formats, {}, np.random.default_rng(0), protection=protection)
+    out = network.forward(memory.write("activation", x), memory.write, training=False)
     return float(np.mean(np.argmax(out, axis=1) == y))

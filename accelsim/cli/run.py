@@ -94,9 +94,19 @@ def _accuracy(args, run) -> dict:
             print(f"accuracy model: {note}; training the digits MLP with this run's bit error "
                   "rates instead")
     result = evaluate_error_profile(profile, network=network, epochs=args.epochs, seed=args.seed)
+    scaling = result["network"]["scaling"]
+    if scaling["channel_divisor"] > 1 or scaling["workload_batch"] != scaling["trained_batch"]:
+        print(f"accuracy model: {result['network']['name']} scaled to the data set: channels / "
+              f"{scaling['channel_divisor']}, input {_shape(scaling['workload_input'])} -> "
+              f"{_shape(scaling['trained_input'])}, batch {scaling['workload_batch']} -> "
+              f"{scaling['trained_batch']}")
     acc, ideal = result["test_accuracy"][-1], result["ideal_test_accuracy"][-1]
     print(f"accuracy model ({network}, {args.epochs} epochs, seed {args.seed}): "
           f"{100 * acc:.1f}% with this run's errors vs {100 * ideal:.1f}% ideal")
     if note:
         result["note"] = note
     return result
+
+
+def _shape(dims) -> str:
+    return "x".join(map(str, dims))

@@ -12,7 +12,8 @@ def check_priceable(hw: HardwareConfig, source: str | None = None) -> None:
     (e.g. a technology node without a scaling factor): price one of every action it can produce
     (:func:`accelsim.energy.components.machine_actions`)."""
     actions = machine_actions([b.name for b in hw.scratchpad], dram=not hw.dram.ideal,
-                              crossbar=hw.crossbar is not None)
+                              crossbar=hw.crossbar is not None,
+                              protection=any(p.protect != "none" for p in hw.protection.values()))
     counts = {"schema": "accelsim.counts/1", "clock_ghz": hw.clock_ghz, "node_nm": hw.node_nm,
               "total_cycles": 1,
               "rows": [{"layer": "check", "phase": "forward", "total_cycles": 1,

@@ -31,7 +31,7 @@ class Component:
     kind: str = DYNAMIC
     group: str = "other"                           # the MRAM study's breakdown group
     actions: tuple[tuple[str, str], ...] = ()      # (counts group, action) that charge it
-    needs: str | None = None                       # "dram" | "crossbar" | None (always there)
+    needs: str | None = None                       # "dram" | "crossbar" | "protection" | None
 
     @property
     def per_buffer(self) -> bool:
@@ -47,6 +47,7 @@ class Component:
 
 _MAC = tuple(("mac", f) for f in BYTES_PER_ELEMENT)
 _XBAR = "crossbar"
+_ECC = "protection"  # a config that protects some tensor kind (accelsim.hardware.memory.protection)
 
 COMPONENTS: tuple[Component, ...] = (
     Component("mac", group="compute", actions=_MAC),
@@ -74,20 +75,23 @@ COMPONENTS: tuple[Component, ...] = (
     Component("crossbar_shift_add", group=_XBAR, actions=((_XBAR, "shift_adds"),), needs=_XBAR),
     Component("crossbar_digital_accumulation", group=_XBAR,
               actions=((_XBAR, "digital_accumulations"),), needs=_XBAR),
+    Component("buffer_{buffer}_ecc", group="scratchpad_ecc",
+              actions=((BUFFER, "ecc_read_bits"), (BUFFER, "ecc_write_bits")), needs=_ECC),
     Component("buffer_{buffer}_leakage", kind=LEAKAGE, group="scratchpad_leakage"),
     Component("dram_background", kind=DRAM_BACKGROUND, group="dram_background", needs="dram"),
 )
 
 
-def _has(c: Component, dram: bool, crossbar: bool) -> bool:
-    return c.needs is None or (c.needs == "dram" and dram) or (c.needs == _XBAR and crossbar)
+def _has(c: Component, dram: bool, crossbar: bool, protection: bool = False) -> bool:
+    return c.needs is None or (c.needs == "dram" and dram) or (c.needs == _XBAR and crossbar) \
+        or (c.needs == _ECC and protection)
 
 
-def dynamic_names(buffers, *, dram: bool, crossbar: bool) -> list[str]:
+def dynamic_names(buffers, *, dram: bool, crossbar: bool, protection: bool = False) -> list[str]:
     """The dynamic components of a machine, in column order: the per-buffer ones grouped by
     buffer (``buffer_a_read, buffer_a_write, buffer_b_read, ...``)."""
     out: list[str] = []
-    declared = [c for c in COMPONENTS if c.kind == DYNAMIC and _has(c, dram, crossbar)]
+    declared = [c for c in COMPONENTS if c.kind == DYNAMIC and _has(c, dram, crossbar, protection)]
     per_buffer = [c for c in declared if c.per_buffer]
     for c in declared:
         if not c.per_buffer:
@@ -109,11 +113,12 @@ def actions() -> dict[str, tuple[str, ...]]:
     return {g: tuple(n) for g, n in out.items()}
 
 
-def machine_actions(buffers, *, dram: bool, crossbar: bool) -> dict[str, dict[str, int]]:
+def machine_actions(buffers, *, dram: bool, crossbar: bool, protection: bool = False
+                    ) -> dict[str, dict[str, int]]:
     """One of every action a machine can produce, as a counts row's ``actions``."""
     out: dict[str, dict[str, int]] = {}
     for c in COMPONENTS:
-        if not _has(c, dram, crossbar):
+        if not _has(c, dram, crossbar, protection):
             continue
         for group, action in c.actions:
             for g in ([f"{BUFFER}.{b}" for b in buffers] if group == BUFFER else [group]):

@@ -8,21 +8,25 @@ Schema ``accelsim.counts/1``::
                "total_cycles": int,            # this row's time window
                "actions": {"mac": {"int8"|"bf16"|"fp16"|"fp32": n},
                            "vector": {"fp32_ops": n},
-                           "buffer.<name>": {"read_words": n, "write_words": n},
+                           "buffer.<name>": {"read_words": n, "write_words": n,
+                                             "ecc_read_bits": n, "ecc_write_bits": n},
                            "dram": {"read_bytes": n, "write_bytes": n, "activations": n,
                                     "refreshes": n, "active_rank_ns": ns},
                            "crossbar": {"adc_conversions": n, "dac_drives": n, "cell_reads": n,
                                         "write_pulses": n, "shift_adds": n,
                                         "digital_accumulations": n}}}, ...]}
 
-Absent groups and names count zero. Anything else is an error naming the row and the key.
+A run whose hardware protects a tensor kind (``protection``) also records the workload's
+``"formats": {kind: format}`` (the ECC storage they need is priced as area). Absent groups and
+names count zero. Anything else is an error naming the row and the key.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from accelsim.core.errors import ConfigError
+from accelsim.core.formats import BYTES_PER_ELEMENT, TENSOR_KINDS
 from accelsim.core.phases import PHASES
 from accelsim.energy.components import BUFFER, actions
 
@@ -48,6 +52,7 @@ class Counts:
     node_nm: int
     total_cycles: int
     rows: tuple[CountRow, ...]
+    formats: dict[str, str] = field(default_factory=dict)
 
     def ns(self, cycles: int) -> float:
         return cycles / self.clock_ghz
@@ -67,7 +72,19 @@ def parse_counts(doc: dict, source: str = "counts") -> Counts:
     if not isinstance(rows, list):
         raise ConfigError("'rows' must be a list", source=source, field="rows")
     return Counts(clock, int(node), int(total),
-                  tuple(_row(r, source, f"rows[{i}]") for i, r in enumerate(rows)))
+                  tuple(_row(r, source, f"rows[{i}]") for i, r in enumerate(rows)),
+                  _formats(doc.get("formats", {}), source))
+
+
+def _formats(formats, source: str) -> dict[str, str]:
+    if not isinstance(formats, dict):
+        raise ConfigError("'formats' must be an object", source=source, field="formats")
+    for kind, fmt in formats.items():
+        if kind not in TENSOR_KINDS or fmt not in BYTES_PER_ELEMENT:
+            raise ConfigError(f"unknown tensor kind or format {kind!r}: {fmt!r}", source=source,
+                              field=f"formats.{kind}", fix="kinds: " + ", ".join(TENSOR_KINDS)
+                              + "; formats: " + ", ".join(BYTES_PER_ELEMENT))
+    return dict(formats)
 
 
 def _row(row: dict, source: str, where: str) -> CountRow:

@@ -50,6 +50,12 @@ class Charge:
     pj_per_count: float
 
 
+def protected_kinds(config: dict) -> list[str]:
+    """Tensor kinds whose stored words carry ECC check bits in a resolved hardware config."""
+    return sorted(k for k, p in (config.get("protection") or {}).items()
+                  if p.get("protect", "none") != "none")
+
+
 class PriceList:
     """Prices for one resolved config; entries are looked up when an action is first priced,
     so a missing entry is an error only for a component in use."""
@@ -74,7 +80,8 @@ class PriceList:
 
     # -- components -------------------------------------------------------------------------
     def dynamic_components(self, with_crossbar: bool) -> list[str]:
-        return dynamic_names(self.buffers, dram=self.dram is not None, crossbar=with_crossbar)
+        return dynamic_names(self.buffers, dram=self.dram is not None, crossbar=with_crossbar,
+                             protection=bool(protected_kinds(self.config)))
 
     def static_power_mw(self) -> dict[str, tuple[str, float]]:
         """component → (kind, power in mW) for every powered component."""
@@ -122,11 +129,12 @@ class PriceList:
             raise ConfigError(f"counts name buffer {buf_name!r}, which the hardware config does "
                               "not have", source=self.source, field=where,
                               fix="valid buffers: " + ", ".join(self.buffers))
-        field = "read_energy_pj" if action == "read_words" else "write_energy_pj"
+        kind = "read" if action in ("read_words", "ecc_read_bits") else "write"
         tech = buf["resolved_technology"]
-        per_word = self.buffer_value(buf_name, field) * buf["word_bytes"] * 8 / tech["access_bits"]
-        kind = "read" if action == "read_words" else "write"
-        return Charge(f"buffer_{buf_name}_{kind}", per_word)
+        energy = self.buffer_value(buf_name, f"{kind}_energy_pj")
+        if action.startswith("ecc_"):  # side-band check bits: the buffer's energy per bit
+            return Charge(f"buffer_{buf_name}_ecc", energy / tech["access_bits"])
+        return Charge(f"buffer_{buf_name}_{kind}", energy * buf["word_bytes"] * 8 / tech["access_bits"])
 
     def buffer_value(self, buf_name: str, field: str) -> float:
         """A resolved-technology number of a buffer, or the table's per-buffer replacement."""

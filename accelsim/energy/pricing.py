@@ -74,7 +74,7 @@ def price(counts: dict, resolved_config: dict, table: EnergyTable | None = None,
     by_component.update({c: mw * makespan_ns for c, (_, mw) in static.items()})
     leakage = [by_component[c] for c, (k, _) in static.items() if k == LEAKAGE]
     background = [by_component[c] for c, (k, _) in static.items() if k == DRAM_BACKGROUND]
-    area = area_breakdown(prices)
+    area = area_breakdown(prices, parsed.formats)
     return {
         "rows": rows,
         "energy_pj": {

@@ -34,6 +34,7 @@ class OpRow:
     buffer_reads: dict[str, int] = field(default_factory=dict)    # words
     buffer_writes: dict[str, int] = field(default_factory=dict)   # words
     writes_by_kind: dict[tuple[str, str], int] = field(default_factory=dict)  # bytes
+    reads_by_kind: dict[tuple[str, str], int] = field(default_factory=dict)   # bytes
     array_elements: dict[str, int] = field(default_factory=dict)
     extra_actions: dict = field(default_factory=dict)
 
@@ -82,6 +83,9 @@ class OpRow:
             for kind, b, nbytes in s.writes_by_kind:
                 key = (kind, buffer_names[b])
                 self.writes_by_kind[key] = self.writes_by_kind.get(key, 0) + nbytes * n
+            for kind, b, nbytes in s.reads_by_kind:
+                key = (kind, buffer_names[b])
+                self.reads_by_kind[key] = self.reads_by_kind.get(key, 0) + nbytes * n
         for k, v in plan.array_elements.items():
             self.array_elements[k] = self.array_elements.get(k, 0) + v
         for comp, acts in plan.actions.items():

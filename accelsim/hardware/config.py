@@ -16,12 +16,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
-from accelsim.core.formats import TENSOR_KINDS
+from accelsim.core.formats import TENSOR_KINDS, TensorKind
 from accelsim.core.ranges import Int, Real
 from accelsim.hardware.compute.config import SystolicArray, VectorUnit
 from accelsim.hardware.crossbar.config import CrossbarConfig
 from accelsim.hardware.memory.buffer_config import ROLES, Buffer
 from accelsim.hardware.memory.dram_presets import DRAM_PRESETS, IDEAL, MAPPING_FIELDS, DramPreset
+from accelsim.hardware.memory.protection import TensorProtection
 
 #: (tensor kind, operand role) pairs that a training step uses; every one must map to a buffer.
 ACCESS_PAIRS = (
@@ -116,6 +117,9 @@ class HardwareConfig(_Strict):
         default=False, description="no bank conflicts: every buffer serves any access pattern")
     crossbar: CrossbarConfig | None = Field(
         default=None, description="analog ReRAM crossbar tiles and the layers mapped to them")
+    protection: dict[TensorKind, TensorProtection] = Field(
+        default_factory=dict,
+        description="memory-error protection per tensor kind (protect, saturate); absent: none")
 
     @model_validator(mode="after")
     def _check(self):
@@ -154,6 +158,8 @@ class HardwareConfig(_Strict):
     def resolved_dict(self) -> dict:
         """The fully resolved config: every preset expanded into its numbers."""
         data = self.model_dump(mode="json")
+        if not self.protection:  # unprotected configs resolve (and hash) as before protection
+            del data["protection"]
         for buf, out in zip(self.scratchpad, data["scratchpad"]):
             out["resolved_technology"] = {k: v for k, v in buf.resolved_technology().__dict__.items()}
         dram = self.dram.resolved()

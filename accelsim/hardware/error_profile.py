@@ -5,7 +5,8 @@ toggled bits, the technology's write error rate (WER, per toggled bit: an STT-MR
 not change a bit cannot fail), the expected bit errors and the resulting bit error rate (BER,
 errors per written bit). Written data are assumed to toggle half of the stored bits
 (``TOGGLE_FRACTION``: uncorrelated data over old data). DRAM is taken as error-free. The schema is
-``accelsim.error_profile/1``; the functional accuracy model reads ``by_kind``.
+``accelsim.error_profile/1``; the functional accuracy model reads ``by_kind``, which carries the
+kind's ``protect`` and ``saturate`` settings where the config protects it.
 """
 from __future__ import annotations
 
@@ -40,4 +41,6 @@ def build_error_profile(hw: HardwareConfig, rows, formats: dict) -> dict:
         errors = sum(m["expected_bit_errors"] for m in entries)
         by_kind[kind] = {"bit_error_rate": errors / bits if bits else 0.0,
                          "format": formats.get(kind, "bf16")}
+        if kind in hw.protection:  # absent: no protection
+            by_kind[kind].update(hw.protection[kind].model_dump())
     return {"schema": SCHEMA, "memory": memory, "by_kind": by_kind, "crossbar": None}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from accelsim import __version__
+from accelsim.core.formats import TENSOR_KINDS
 from accelsim.core.phases import PHASES
 from accelsim.energy.pricing import price, summary_section
 from accelsim.engine.run import Run
@@ -56,6 +57,7 @@ def layer_rows(run: Run) -> list[dict]:
 def counts(run: Run) -> dict:
     """Action counts per row: the input of the energy pass (``accelsim energy``)."""
     rows = []
+    formats = run.graph.graph.get("formats", {})
     for r in run.result.rows:
         actions: dict = {}
         if r.macs and "crossbar" not in r.extra_actions:  # analog MACs are crossbar actions
@@ -66,6 +68,7 @@ def counts(run: Run) -> dict:
             rd, wr = r.buffer_reads.get(n, 0), r.buffer_writes.get(n, 0)
             if rd or wr:
                 actions[f"buffer.{n}"] = {"read_words": rd, "write_words": wr}
+        _add_check_bits(actions, r, run.hw.protection, formats)
         if r.dram_read_bytes or r.dram_write_bytes:
             actions["dram"] = {"read_bytes": r.dram_read_bytes, "write_bytes": r.dram_write_bytes,
                                "activations": r.dram_activations,
@@ -74,8 +77,24 @@ def counts(run: Run) -> dict:
         actions.update(r.extra_actions)
         rows.append({"layer": r.layer, "phase": r.phase, "total_cycles": r.total_cycles,
                      "actions": actions})
-    return {"schema": COUNTS_SCHEMA, "clock_ghz": run.hw.clock_ghz, "node_nm": run.hw.node_nm,
-            "total_cycles": run.result.total_cycles, "rows": rows}
+    doc = {"schema": COUNTS_SCHEMA, "clock_ghz": run.hw.clock_ghz, "node_nm": run.hw.node_nm,
+           "total_cycles": run.result.total_cycles, "rows": rows}
+    if any(p.protect != "none" for p in run.hw.protection.values()):
+        doc["formats"] = {k: formats[k] for k in TENSOR_KINDS if k in formats}  # ECC area
+    return doc
+
+
+def _add_check_bits(actions: dict, row, protection: dict, formats: dict) -> None:
+    """The ECC check bits moved with each protected kind's buffer traffic (``ecc_read_bits``,
+    ``ecc_write_bits``; see :mod:`accelsim.hardware.memory.protection`)."""
+    for action, traffic in (("ecc_read_bits", row.reads_by_kind),
+                            ("ecc_write_bits", row.writes_by_kind)):
+        for (kind, buf), nbytes in sorted(traffic.items()):
+            guard = protection.get(kind)
+            bits = guard.check_bits(formats.get(kind, "bf16"), nbytes) if guard else 0
+            if bits:
+                group = actions.setdefault(f"buffer.{buf}", {"read_words": 0, "write_words": 0})
+                group[action] = group.get(action, 0) + bits
 
 
 def summary(run: Run, rows: list[dict]) -> dict:

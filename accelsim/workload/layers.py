@@ -250,6 +250,11 @@ class Workload(BaseModel):
     batch: Batch = 1
     formats: Formats = Formats()
     optimizer: Literal["sgd", "sgd_momentum", "adam"] = "sgd_momentum"
+    batch_norm: StrictBool = Field(
+        default=False,
+        description="every conv2d and depthwise_conv2d is followed by batch normalisation "
+                    "(element-wise, not listed as a layer; the functional accuracy model trains "
+                    "it, the timing model does not count it)")
     independent_layers: StrictBool = Field(
         default=False,
         description="each layer reads its own input from DRAM and is not chained to the previous "

@@ -3,7 +3,14 @@ import numpy as np
 import pytest
 from scipy.stats import binom
 
-from accelsim.accuracy.bitflip import WORD_BITS, decode, encode, flip_bits, store
+from accelsim.accuracy.bitflip import (
+    WORD_BITS,
+    decode,
+    encode,
+    flip_bits,
+    round_trip,
+    store,
+)
 
 
 def _flip(x, fmt, bit):
@@ -101,3 +108,28 @@ def test_same_seed_same_flips():
     a, _ = store(x, "bf16", 1e-3, np.random.default_rng(3))
     b, _ = store(x, "bf16", 1e-3, np.random.default_rng(3))
     assert np.array_equal(a.view(np.uint32), b.view(np.uint32))
+
+
+@pytest.mark.parametrize("fmt", sorted(WORD_BITS))
+def test_round_trip_without_errors_is_encode_then_decode_bit_for_bit(fmt):
+    rng = np.random.default_rng(7)
+    x = (rng.standard_normal((64, 48)) * 10.0 ** rng.integers(-8, 8, (64, 48))).astype(np.float32)
+    x[0, :6] = [np.nan, np.inf, -np.inf, -0.0, 1e-45, np.finfo(np.float32).max]
+    x.view(np.uint32)[1, :2] = [0x7F800001, 0xFFFFFFFF]  # NaNs that plain rounding makes inf
+    finite = x[2:]
+    for arr in (x, finite, finite[:, ::3], finite.T, -np.abs(finite) * 1e-3):
+        with np.errstate(over="ignore", invalid="ignore"):  # int8: 127·s may pass float32 max
+            words, scale = encode(arr, fmt)
+            want = decode(words, fmt, scale).reshape(arr.shape)
+            got = round_trip(arr, fmt)
+        assert got.flags.c_contiguous  # as decoded words are: later sums keep their order
+        assert np.array_equal(want.view(np.uint32), got.view(np.uint32))
+
+
+@pytest.mark.parametrize("ber", [1e-3, 3e-2])
+def test_bf16_store_flips_the_same_bits_as_the_encoded_words(ber):
+    x = np.random.default_rng(8).standard_normal((40, 50)).astype(np.float32)
+    got, flips = store(x, "bf16", ber, np.random.default_rng(9))
+    words, _ = encode(x, "bf16")
+    assert flips == flip_bits(words, ber, np.random.default_rng(9)) > 0
+    assert np.array_equal(got.view(np.uint32), decode(words, "bf16").view(np.uint32))

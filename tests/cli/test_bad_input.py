@@ -82,7 +82,7 @@ def test_yaml_that_is_neither(capsys, tmp_path):
 def test_unknown_top_level_key(capsys, tmp_path):
     p = workload(tmp_path, CONV + "}", extra="batchsize: 4\n")
     msg = fails(capsys, "validate", p)
-    assert "unknown key 'batchsize'" in msg and "valid keys here: batch, formats," in msg
+    assert "unknown key 'batchsize'" in msg and "valid keys here: batch, batch_norm, formats," in msg
     assert "layers" in msg
 
 

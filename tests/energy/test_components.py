@@ -41,7 +41,7 @@ def test_counts_vocabulary_is_the_declared_actions():
     assert ACTIONS["mac"] == ("int8", "bf16", "fp16", "fp32")
     assert ACTIONS["dram"] == ("read_bytes", "write_bytes", "activations", "refreshes",
                               "active_rank_ns")
-    assert BUFFER_ACTIONS == ("read_words", "write_words")
+    assert BUFFER_ACTIONS == ("read_words", "write_words", "ecc_read_bits", "ecc_write_bits")
     assert set(ACTIONS["crossbar"]) == set(components.action_component("crossbar"))
 
 

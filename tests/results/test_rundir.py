@@ -16,14 +16,20 @@ pytestmark = pytest.mark.smoke
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> list[Path]:
-    """A digital run and a crossbar run with the accuracy model, between them every section."""
+    """A digital run, a run with protected tensor kinds and a crossbar run with the accuracy
+    model, between them every section."""
     base = tmp_path_factory.mktemp("runs")
     digital = base / "digital"
     write_run(simulate(load_hardware("tiny8_ws"), load_graph("digits_mlp")), digital)
+    protected = base / "protected"
+    hw = load_hardware("tiny8_ws")
+    hw = hw.model_validate({**hw.model_dump(), "protection": {
+        "activation": {"protect": "sign_exponent", "saturate": True}}})
+    write_run(simulate(hw, load_graph("digits_mlp")), protected)
     crossbar = base / "crossbar"
     assert main(["run", "crossbar_analog", "digits_mlp", "-o", str(crossbar),
                  "--accuracy", "--epochs", "1"]) == 0
-    return [digital, crossbar]
+    return [digital, protected, crossbar]
 
 
 def test_write_is_atomic_and_a_failure_keeps_the_previous_files(tmp_path, monkeypatch):

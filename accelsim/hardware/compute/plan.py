@@ -41,6 +41,7 @@ class Step:
     buffer_reads: tuple[tuple[int, int], ...]   # (buffer index, words)
     buffer_writes: tuple[tuple[int, int], ...]
     writes_by_kind: tuple[tuple[str, int, int], ...] = ()  # (kind, buffer index, bytes)
+    reads_by_kind: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,13 @@ class StepBuilder:
         self.dram_read = 0
         self.dram_write = 0
         self.kind_writes: dict[tuple[str, int], int] = {}
+        self.kind_reads: dict[tuple[str, int], int] = {}
 
     def _read(self, op: Operand, nbytes: int) -> None:
         self.reads[op.buffer] = self.reads.get(op.buffer, 0) + \
             -(-nbytes // self.word_bytes[op.buffer])
+        key = (op.kind, op.buffer)
+        self.kind_reads[key] = self.kind_reads.get(key, 0) + nbytes
 
     def _write(self, op: Operand, nbytes: int) -> None:
         self.writes[op.buffer] = self.writes.get(op.buffer, 0) + \
@@ -107,7 +111,8 @@ class StepBuilder:
     def build(self, compute_cycles: int) -> Step:
         return Step(compute_cycles, self.dram_read, self.dram_write,
                     tuple(sorted(self.reads.items())), tuple(sorted(self.writes.items())),
-                    tuple(sorted((k, b, v) for (k, b), v in self.kind_writes.items())))
+                    tuple(sorted((k, b, v) for (k, b), v in self.kind_writes.items())),
+                    tuple(sorted((k, b, v) for (k, b), v in self.kind_reads.items())))
 
 
 def share(total: int, parts: int, j: int) -> int:
