@@ -34,3 +34,13 @@ def small_cnn(batch=2) -> Workload:
          "channels": 16},
         {"kind": "linear", "name": "fc", "in_features": 64, "out_features": 10}]})
 
+
+
+def cli_fails(capsys, *argv) -> str:
+    """Run the CLI; it must exit 2 with one stderr line and no traceback. Returns the line."""
+    from accelsim.cli import main
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert code == 2, (out, err)
+    assert "Traceback" not in out + err and len(err.strip().splitlines()) == 1, err
+    return err.strip()

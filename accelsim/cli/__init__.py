@@ -11,8 +11,8 @@ from accelsim import __version__
 from accelsim.core.errors import AccelsimError
 
 #: sub-command modules, in help order
-COMMANDS = ("run", "graph", "validate", "catalog", "energy", "derive", "study", "crossbar_compare",
-            "accuracy", "sweep", "compare", "regress", "plot", "timeline")
+COMMANDS = ("run", "import_model", "graph", "validate", "catalog", "energy", "derive", "study",
+            "crossbar_compare", "accuracy", "sweep", "compare", "regress", "plot", "timeline")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -37,6 +37,7 @@ from pydantic import ValidationError
 
 from accelsim.core.errors import ConfigError
 from accelsim.core.yamlfile import read_text, translate
+from accelsim.hardware.compute.dataflows import DATAFLOWS
 from accelsim.hardware.config import HardwareConfig
 
 #: keys accelsim understands, per section (lower case, as configparser stores them); the value says
@@ -231,10 +232,11 @@ def load_scalesim_cfg(path: str | Path) -> HardwareConfig:
                             cfg.required(section, "arrayheight", fix="give the array rows, e.g. 32"))
     cols = cfg.positive_int(section, "arraywidth",
                             cfg.required(section, "arraywidth", fix="give the array columns, e.g. 32"))
-    dataflow = cfg.required(section, "dataflow", fix="use os, ws or is").lower()
-    if dataflow not in ("os", "ws", "is"):
+    flows = ", ".join(DATAFLOWS.names())
+    dataflow = cfg.required(section, "dataflow", fix=f"use one of {flows}").lower()
+    if dataflow not in DATAFLOWS:
         raise ConfigError(f"unknown dataflow {dataflow!r}", source=cfg.source,
-                          field=f"[{section}] Dataflow", fix="use os, ws or is")
+                          field=f"[{section}] Dataflow", fix=f"use one of {flows}")
     name = (cfg.raw("general", "run_name") or "").strip().strip('"').strip("'") or p.stem
     data = {"name": name, "clock_ghz": CLOCK_GHZ,
             "arrays": [{"rows": rows, "cols": cols, "dataflow": dataflow}],

@@ -1,6 +1,9 @@
-"""GEMM lowering of each layer and training phase (docs/design.md §3).
+"""What a layer's training phases lower to: GEMMs on a systolic array, element-wise work on the
+vector unit, and the weight matrix a crossbar stores.
 
-A conv layer with input N×C×H×W, K filters of C×R×S, stride s and output N×K×P×Q lowers to:
+Each layer kind (:mod:`accelsim.workload.kinds`) documents its own lowering in its module. The
+CNN kinds, for reference — a conv with input N×C×H×W, K filters of C×R×S, stride s and output
+N×K×P×Q:
 
 =================  =========  ==================  =====
 phase              GEMM M     GEMM K (reduction)  GEMM N
@@ -17,31 +20,27 @@ R − 1 − p, and the array computes every one of the H·W input-gradient pixel
 reduction, zeros included. Its MACs are therefore N·H·W·K·R·S·C, which equals the forward MACs for
 stride 1 with 'same' padding and is s² times more for stride s (an implementation that skips the
 inserted zeros would do the forward count; accelsim reports what the lowered GEMM executes).
-Padding only changes P and Q (the usual ``floor((H + 2p − R)/s) + 1``).
 
-A depthwise conv is C independent GEMMs (``count = C``) with one filter each: forward
-(N·P·Q, R·S, 1), backward_data (N·H·W, R·S, 1), backward_weight (R·S, N·P·Q, 1).
-A linear layer is a conv with H = W = P = Q = R = S = 1 and ``tokens`` rows per sample.
-A weight-free GEMM (attention) computes the gradients of both activation operands:
-backward_data gives dA = dC·Bᵀ (m, n, k) and backward_weight gives dB = Aᵀ·dC (k, m, n); it has
-no update. Pooling and residual additions run on the vector unit (forward and backward_data
-only).
+The *update* of every weighted layer is element-wise over its weights, with the optimizer's
+operations per weight and its state tensors (:data:`OPTIMIZERS`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from accelsim.workload.layers import (
-    OPTIMIZER_OPS_PER_WEIGHT,
-    OPTIMIZER_STATE_TENSORS,
-    Add,
-    Conv2d,
-    DepthwiseConv2d,
-    Gemm,
-    Linear,
-    Pool,
-    Workload,
-)
+@dataclass(frozen=True)
+class Optimizer:
+    """Vector operations per weight of one update, and the state tensors kept per weight."""
+    ops_per_weight: int
+    state_tensors: int
+
+
+#: sgd: w −= lr·g; momentum: v = μv + g, w −= lr·v; adam: the m and v moments and the
+#: bias-corrected step (6 operations per weight, an assumption); adamw: adam plus the decoupled
+#: weight decay (7). With fp32 master weights (``formats.master_weight``) the update works on the
+#: master copy (one more state tensor) and writes the compute-format weight: +1 operation.
+OPTIMIZERS = {"sgd": Optimizer(1, 0), "sgd_momentum": Optimizer(2, 1), "adam": Optimizer(6, 2),
+              "adamw": Optimizer(7, 2)}
 
 
 @dataclass(frozen=True)
@@ -85,64 +84,31 @@ def work_from_dict(d: dict) -> Work:
     return VectorWork(int(d["elements"]), int(d["ops_per_element"]))
 
 
-def phases_of(layer, first: bool) -> tuple[str, ...]:
-    """The training phases a layer has. The first layer has no backward_data (its input needs
-    no gradient); weight-free layers have no update; pooling has no weight phases."""
-    if isinstance(layer, (Pool, Add)):
-        return ("forward",) if first else ("forward", "backward_data")
-    out = ["forward"]
-    if not first:
-        out.append("backward_data")
-    out.append("backward_weight")
-    if layer.has_weights:
-        out.append("update")
-    return tuple(out)
+@dataclass(frozen=True)
+class WeightMatrix:
+    """The stationary weights of one layer as ``copies`` matrices of ``rows`` (the reduction,
+    the forward inputs) × ``cols`` (the outputs), read by ``vectors_per_sample`` input vectors;
+    ``col2im_adds_per_sample``: the adds that scatter a conv's transposed products back."""
+    layer: str
+    rows: int
+    cols: int
+    copies: int
+    vectors_per_sample: int
+    col2im_adds_per_sample: int = 0
+
+    @property
+    def weights(self) -> int:
+        return self.rows * self.cols * self.copies
 
 
-def lower(layer, phase: str, workload: Workload) -> Work:
-    """The work a layer does in one training phase."""
-    n = workload.batch
+def lower(layer, phase: str, workload) -> Work:
+    """The work ``layer`` does in one training phase of ``workload``."""
     if phase == "update":
-        return VectorWork(layer.weight_elements(), OPTIMIZER_OPS_PER_WEIGHT[workload.optimizer])
-    if isinstance(layer, Conv2d):
-        c, k = layer.in_channels, layer.out_channels
-        rs = layer.kernel_h * layer.kernel_w
-        pq, hw = layer.out_h * layer.out_w, layer.in_h * layer.in_w
-        return {"forward": GemmShape(n * pq, c * rs, k),
-                "backward_data": GemmShape(n * hw, k * rs, c),
-                "backward_weight": GemmShape(c * rs, n * pq, k)}[phase]
-    if isinstance(layer, DepthwiseConv2d):
-        rs = layer.kernel_h * layer.kernel_w
-        pq, hw = layer.out_h * layer.out_w, layer.in_h * layer.in_w
-        c = layer.channels
-        return {"forward": GemmShape(n * pq, rs, 1, c),
-                "backward_data": GemmShape(n * hw, rs, 1, c),
-                "backward_weight": GemmShape(rs, n * pq, 1, c)}[phase]
-    if isinstance(layer, Linear):
-        rows = n * layer.tokens
-        i, o = layer.in_features, layer.out_features
-        return {"forward": GemmShape(rows, i, o),
-                "backward_data": GemmShape(rows, o, i),
-                "backward_weight": GemmShape(i, rows, o)}[phase]
-    if isinstance(layer, Gemm):
-        m, k, nn = layer.m, layer.k, layer.n
-        if layer.has_weights:
-            return {"forward": GemmShape(n * m, k, nn, layer.count),
-                    "backward_data": GemmShape(n * m, nn, k, layer.count),
-                    "backward_weight": GemmShape(k, n * m, nn, layer.count)}[phase]
-        cnt = layer.count * n
-        return {"forward": GemmShape(m, k, nn, cnt),
-                "backward_data": GemmShape(m, nn, k, cnt),
-                "backward_weight": GemmShape(k, m, nn, cnt)}[phase]
-    if isinstance(layer, Add):  # forward: one add per element; backward: a copy per element
-        return VectorWork(n * layer.output_elements(), 1)
-    if isinstance(layer, Pool):
-        window = layer.kernel_h * layer.kernel_w
-        if phase == "forward":
-            return VectorWork(n * layer.output_elements(), window)
-        return VectorWork(n * layer.input_elements(), window)
-    raise TypeError(f"cannot lower {type(layer).__name__}")
+        cast = 1 if workload.formats.master_weight is not None else 0
+        return VectorWork(layer.weight_elements(),
+                          OPTIMIZERS[workload.optimizer].ops_per_weight + cast)
+    return layer.lower(phase, workload.batch)
 
 
-def optimizer_state_elements(layer, workload: Workload) -> int:
-    return layer.weight_elements() * OPTIMIZER_STATE_TENSORS[workload.optimizer]
+def optimizer_state_elements(layer, workload) -> int:
+    return layer.weight_elements() * OPTIMIZERS[workload.optimizer].state_tensors

@@ -240,3 +240,32 @@ def test_tile_that_does_not_fit_names_the_file(capsys, tmp_path):
     hw = write(tmp_path, "tiny.yaml", TINY)
     assert "tiny.yaml" in fails(capsys, "run", hw, TOPOLOGY, "--phases", "forward",
                                 "-o", tmp_path / "o")
+
+
+# --- transformer kinds ---------------------------------------------------------------------------
+
+QKV = "{kind: linear, name: qkv, tokens: 8, in_features: 8, out_features: 24, input: input}"
+
+
+@pytest.mark.parametrize("layer, words", [
+    ("{kind: attention, name: a, tokens: 8, heads: 4, kv_heads: 3, head_dim: 2}",
+     "heads 4 is not a multiple of kv_heads 3"),
+    ("{kind: attention, name: a, tokens: 8, heads: 4, head_dim: 2, causal: false, "
+     "skip_masked: true}", "skip_masked needs causal: true"),
+    ("{kind: attention, name: a, tokens: 8, heads: 4, head_dim: 2, skip_masked: true, "
+     "mask_block: 3}", "not a multiple of mask_block 3"),
+    ("{kind: linear, name: head, tokens: 8, in_features: 24, out_features: 8, tied_to: qkv}",
+     "not an earlier embedding layer"),
+    ("{kind: dropout, name: d, features: 24, tokens: 8, p: 1.5}", "layers[1](d).p"),
+])
+def test_bad_transformer_layer(capsys, tmp_path, layer, words):
+    p = tmp_path / "wl.yaml"
+    p.write_text(f"name: t\nlayers:\n  - {QKV}\n  - {layer}\n")
+    msg = fails(capsys, "validate", p)
+    assert str(p) in msg and words in msg, msg
+
+
+def test_attention_on_the_workload_input(capsys, tmp_path):
+    p = workload(tmp_path, "{kind: attention, name: a, tokens: 8, heads: 4, head_dim: 2}")
+    msg = fails(capsys, "graph", p, "-o", tmp_path / "g.json")
+    assert "layers.a.input" in msg and "fused QKV projection" in msg

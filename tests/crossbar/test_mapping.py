@@ -6,13 +6,7 @@ import pytest
 
 from accelsim.core.errors import ConfigError
 from accelsim.hardware.crossbar.config import crossbar_from_dict
-from accelsim.hardware.crossbar.mapping import (
-    WeightMatrix,
-    col2im_adds,
-    map_matrix,
-    plan,
-    weight_matrix,
-)
+from accelsim.hardware.crossbar.mapping import WeightMatrix, map_matrix, plan
 from accelsim.workload.layers import Workload
 
 
@@ -88,7 +82,7 @@ def test_col2im_adds_match_brute_force(h, k, stride, pad):
     wl = Workload.model_validate({"name": "w", "layers": [
         {"kind": "conv2d", "name": "c", "in_h": h, "in_w": h, "kernel": k, "stride": stride,
          "padding": pad, "in_channels": 3, "out_channels": 4}]})
-    assert col2im_adds(wl.layers[0]) == brute_col2im(3, h, h, k, stride, pad)
+    assert wl.layers[0].col2im_adds() == brute_col2im(3, h, h, k, stride, pad)
 
 
 def _workload():
@@ -108,7 +102,7 @@ def _workload():
 
 def test_weight_matrices_of_each_layer_kind():
     wl = _workload()
-    mats = {layer.name: weight_matrix(layer) for layer in wl.layers}
+    mats = {layer.name: layer.weight_matrix() for layer in wl.layers}
     assert (mats["conv1"].rows, mats["conv1"].cols, mats["conv1"].vectors_per_sample) == (27, 64, 256)
     assert (mats["dw"].rows, mats["dw"].cols, mats["dw"].copies) == (9, 1, 64)
     assert (mats["fc"].rows, mats["fc"].cols, mats["fc"].vectors_per_sample) == (512, 10, 1)

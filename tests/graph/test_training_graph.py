@@ -39,15 +39,15 @@ def test_every_error_comes_from_the_op_that_writes_it(root):
     writes that error tensor, and only the network's outputs feed the loss (residual adds merge
     the main path and the shortcut; attention's K and V get their gradients from dB = Aᵀ·dC)."""
     from accelsim.workload.loader import load_workload
-    for name in ("resnet18", "resnet50", "mobilenetv2", "bert_base_encoder"):
+    for name in ("resnet18", "resnet50", "mobilenetv2", "bert_base_encoder", "gpt2"):
         g = build_graph(load_workload(root / f"workloads/{name}.yaml"))
         for u, v, d in g.edges(data=True):
             if d["kind"] == "error" and u != "loss":
                 assert d["tensor"] in {w["tensor"] for w in g.nodes[u]["writes"]}, (u, v)
         assert len(list(g.predecessors("loss"))) == 1, name
     g = build_graph(load_workload(root / "workloads/bert_base_encoder.yaml"))
-    assert ("attn_scores/backward_weight", "k_proj/backward_weight") in g.edges
-    assert ("attn_context/backward_weight", "v_proj/backward_weight") in g.edges
+    assert ("attn.scores/backward_weight", "qkv/backward_weight") in g.edges  # dK
+    assert ("attn/backward_weight", "qkv/backward_weight") in g.edges  # dV
 
 
 def test_residual_add_sends_the_error_to_both_summands(root):

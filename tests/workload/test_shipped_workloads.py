@@ -2,7 +2,10 @@
 
 The expected numbers are computed here from the raw YAML with an independent formula, and
 compared with the published figures: ResNet-50 (torchvision v1.5) 4.09 GMACs, ResNet-18 1.81 G,
-MobileNetV2 0.30 G, one BERT-base encoder layer at 128 tokens 0.93 G (12 layers ≈ 11.2 G).
+MobileNetV2 0.30 G, one BERT-base encoder layer at 128 tokens 0.93 G (12 layers ≈ 11.2 G); the
+transformers, per sample: GPT-2 124M at 1024 tokens B·T·(12·L·d² + V·d) + 2·L·T²·d, BERT-base at
+512 tokens (with its masked-LM head), Llama-2-7B at 2048 tokens (attention dense over the masked
+half, ``skip_masked: false``).
 """
 from __future__ import annotations
 
@@ -22,7 +25,12 @@ EXPECTED = {  # file: (layers, forward MACs at batch 1)
     "resnet18": (31, 1_814_073_344),  # 20 conv, 2 pool, 8 add, 1 linear
     "resnet50": (72, 4_089_184_256),  # 53 conv, 2 pool, 16 add, 1 linear
     "mobilenetv2": (64, 300_774_272),  # 35 conv, 17 depthwise, 10 add, 1 pool, 1 linear
-    "bert_base_encoder": (8, 931_135_488),
+    "bert_base_encoder": (10, 931_135_488),
+    "gpt2": (126, 1024 * (12 * 12 * 768 ** 2 + 50257 * 768) + 2 * 12 * 1024 ** 2 * 768),
+    "bert_base": (131, 512 * (12 * (4 * 768 ** 2 + 2 * 768 * 3072) + 768 ** 2 + 768 * 30522)
+                  + 2 * 12 * 512 ** 2 * 768),
+    "llama2_7b": (356, 2048 * (32 * (4 * 4096 ** 2 + 3 * 4096 * 11008) + 4096 * 32000)
+                  + 2 * 32 * 2048 ** 2 * 4096),
 }
 
 
@@ -42,8 +50,9 @@ def raw_macs(d: dict) -> int:
         return d.get("tokens", 1) * d["in_features"] * d["out_features"]
     if kind == "gemm":
         return d.get("count", 1) * d["m"] * d["k"] * d["n"]
-    assert kind in ("pool", "add")  # vector-unit layers: no MACs
-    return 0
+    if kind == "attention":  # Q·Kᵀ and A·V per head, dense
+        return 2 * d["heads"] * d["tokens"] ** 2 * d["head_dim"]
+    return 0  # vector-unit layers: no MACs
 
 
 def layer_macs(layer) -> int:
@@ -57,8 +66,9 @@ def layer_macs(layer) -> int:
         return layer.tokens * layer.in_features * layer.out_features
     if isinstance(layer, Gemm):
         return layer.count * layer.m * layer.k * layer.n
-    assert isinstance(layer, (Pool, Add))  # vector-unit layers: no MACs
-    return 0
+    if layer.kind == "attention":
+        return 2 * layer.heads * layer.tokens ** 2 * layer.head_dim
+    return 0  # vector-unit layers: no MACs
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -107,8 +117,8 @@ def test_each_layer_reads_what_its_producer_writes(name):
         got, want = _shape_out(producer), _shape_in(layer)
         if len(got) != len(want):  # spatial map into a linear layer (after global pooling)
             got, want = (producer.output_elements(),), (layer.input_elements(),)
-        if isinstance(layer, Add):  # both summands have the sum's shape
-            assert _shape_out(by_name[layer.input_b]) == _shape_in(layer), layer.name
+        if isinstance(layer, Add) and layer.input_b != "input":  # summands: the sum's size
+            assert by_name[layer.input_b].output_elements() == layer.input_elements(), layer.name
         if isinstance(layer, Gemm) and not layer.has_weights:
             # attention: operand A from 'input', operand B from 'input_b', per head
             b = by_name[layer.input_b]
@@ -143,10 +153,14 @@ def test_mobilenetv2_uses_depthwise_layers():
     assert [d.stride for d in dws].count(2) == 4
 
 
-def test_bert_attention_is_weight_free_per_head():
+def test_bert_encoder_has_the_real_operators():
     wl = load_workload(WORKLOADS / "bert_base_encoder.yaml")
-    attn = [layer for layer in wl.layers if isinstance(layer, Gemm)]
-    assert [(g.m, g.k, g.n, g.count, g.has_weights) for g in attn] == [
-        (128, 64, 128, 12, False), (128, 128, 64, 12, False)]
+    assert [layer.kind for layer in wl.layers] == [
+        "linear", "attention", "linear", "add", "layernorm", "linear", "gelu", "linear", "add",
+        "layernorm"]
+    attn = wl.layers[1]
+    assert (attn.heads, attn.kv, attn.head_dim, attn.tokens, attn.causal) == (12, 12, 64, 128,
+                                                                             False)
     weights = sum(layer.weight_elements() for layer in wl.layers)
-    assert weights == 4 * 768 * 768 + 2 * 768 * 3072  # BERT-base encoder layer, biases excluded
+    # BERT-base encoder layer, biases excluded: 4 d² + 2 d·ffn, two layernorms of 2 d
+    assert weights == 4 * 768 * 768 + 2 * 768 * 3072 + 2 * 2 * 768

@@ -1,13 +1,12 @@
 """Config models of the compute units: systolic arrays and the vector unit."""
 from __future__ import annotations
 
-from typing import Literal
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from accelsim.core.ranges import Int
-
-Dataflow = Literal["os", "ws", "is"]
+from accelsim.hardware.compute.dataflows import DATAFLOWS
 
 
 class _Strict(BaseModel):
@@ -23,11 +22,19 @@ class SystolicArray(_Strict):
     name: str = "array0"
     rows: ArrayDim
     cols: ArrayDim
-    dataflow: Dataflow
+    dataflow: str = Field(description="a name in the dataflow registry: os, ws or is")
     fold_overlap: StrictBool = Field(
         default=False,
         description="overlap each fold's fill and drain with its neighbours' (double-buffered PE "
                     "registers); the default, no overlap, matches SCALE-Sim")
+
+    @field_validator("dataflow")
+    @classmethod
+    def _known_dataflow(cls, value: str) -> str:
+        if value not in DATAFLOWS:
+            raise ValueError(f"unknown dataflow {value!r}; use one of: "
+                             + ", ".join(DATAFLOWS.names()))
+        return value
 
 
 class VectorUnit(_Strict):

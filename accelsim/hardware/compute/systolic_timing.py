@@ -1,31 +1,18 @@
-"""Systolic-array timing, one model for all three dataflows (docs/design.md §4).
+"""Systolic-array timing: a GEMM mapped onto an R×C array as folds (one model, any dataflow).
 
-An R×C array maps a GEMM (M, K, N) as
-
-========  ==============  ==============  ===============
-dataflow  Sr (on rows)    Sc (on cols)    T (in time)
-========  ==============  ==============  ===============
-os        M               N               K
-ws        K               N               M
-is        K               M               N
-========  ==============  ==============  ===============
-
-``folds = ceil(Sr/R)·ceil(Sc/C)``; a partial fold costs as much as a full one; folds do not
-overlap (each drains before the next starts), and a fold takes ``T + R + C − 2`` cycles (os) or
-``2R + C + T − 2`` cycles (ws, is: R extra cycles preload the stationary operand). This equals
-SCALE-Sim 3.0.0's compute model exactly; SCALE-Sim prints one less (a 0-based cycle index).
-
-Operand roles: A is the M×K operand (SCALE-Sim's IFMAP), B the K×N operand (filter), C the M×N
-result (OFMAP). Per fold, the *stationary* operand (ws: a K×N tile of B; is: a K×M tile of A; os:
-none, the outputs stay) is loaded once, the *streamed* operand(s) deliver one row of
-``rows_used`` (or ``cols_used`` for os's B) elements per step of T, and results leave the array
-either per step (ws, is) or once at the end of the fold (os).
+The dataflow (:mod:`accelsim.hardware.compute.dataflows`) puts Sr of the GEMM's dimensions on the
+array's rows, Sc on its columns and T in time. ``folds = ceil(Sr/R)·ceil(Sc/C)``; a partial fold
+costs as much as a full one; without overlap each fold drains before the next starts and costs
+the dataflow's cycles per fold (SCALE-Sim 3.0.0's compute model exactly; SCALE-Sim prints one
+less, a 0-based cycle index).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 from math import ceil
+
+from accelsim.hardware.compute.dataflows import DATAFLOWS
 
 
 @dataclass(frozen=True)
@@ -69,7 +56,7 @@ class SystolicMapping:
         next fold's operands enter as soon as the previous fold's have, so a fold costs its T
         streaming cycles — and, for ws/is, at least the R cycles that preload its stationary
         tile behind the previous fold."""
-        return self.t if self.dataflow == "os" else max(self.t, self.rows)
+        return DATAFLOWS.get(self.dataflow).overlapped_fold_cycles(self.rows, self.t)
 
     def overlapped_cycles(self, gemms: int = 1) -> int:
         """Stall-free cycles of ``gemms`` back-to-back GEMMs with overlapped folds: one whole
@@ -106,29 +93,13 @@ class SystolicMapping:
     def array_access_elements(self) -> dict[str, int]:
         """Array-side SRAM accesses in elements, as SCALE-Sim counts them (docs/design.md §4 table,
         without SCALE-Sim's questioned extra R+C OFMAP writes per os fold)."""
-        m, k, n = self.m, self.k, self.n
-        if self.dataflow == "os":
-            return {"a_read": self.col_folds * m * k, "b_read": self.row_folds * k * n,
-                    "c_write": m * n}
-        if self.dataflow == "ws":
-            return {"a_read": self.col_folds * m * k, "b_read": k * n,
-                    "c_write": self.row_folds * m * n}
-        return {"a_read": m * k, "b_read": self.col_folds * k * n,
-                "c_write": self.row_folds * m * n}
+        return DATAFLOWS.get(self.dataflow).array_access_elements(
+            self.m, self.k, self.n, self.row_folds, self.col_folds)
 
 
 @lru_cache(maxsize=65536)
 def map_gemm(dataflow: str, rows: int, cols: int, m: int, k: int, n: int) -> SystolicMapping:
-    if dataflow == "os":
-        sr, sc, t = m, n, k
-        per_fold = t + rows + cols - 2
-    elif dataflow == "ws":
-        sr, sc, t = k, n, m
-        per_fold = 2 * rows + cols + t - 2
-    elif dataflow == "is":
-        sr, sc, t = k, m, n
-        per_fold = 2 * rows + cols + t - 2
-    else:
-        raise ValueError(f"unknown dataflow {dataflow!r}")
+    df = DATAFLOWS.get(dataflow, field="dataflow")
+    sr, sc, t = df.spans(m, k, n)
     return SystolicMapping(dataflow, rows, cols, m, k, n, sr, sc, t, ceil(sr / rows),
-                           ceil(sc / cols), per_fold)
+                           ceil(sc / cols), df.cycles_per_fold(rows, cols, t))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from accelsim.core.errors import ConfigError
 from accelsim.core.registry import Registry
 from accelsim.hardware.compute.config import SystolicArray
+from accelsim.hardware.compute.dataflows import DATAFLOWS
 from accelsim.hardware.compute.plan import (
     Operand,
     Plan,
@@ -73,21 +74,22 @@ class SystolicUnit:
         a, b = operands["ifmap"][0], operands["filter"][0]
         c = operands["out"][0]
         mp = map_gemm(self.cfg.dataflow, self.cfg.rows, self.cfg.cols, work.m, work.k, work.n)
-        df = mp.dataflow
+        flow = DATAFLOWS.get(mp.dataflow)
         ru_max, cu_max = min(mp.rows, mp.sr), min(mp.cols, mp.sc)
-        # stationary tile (ws: B, is: A) and per-T-step streamed bytes, per buffer
-        stationary = {"ws": b, "is": a}.get(df)
+        by_name = {"a": a, "b": b, "c": c}
+        width = {"rows": ru_max, "cols": cu_max}
+        # stationary tile (ws: B, is: A; os: the C tile) and per-T-step streamed bytes, per buffer
         staged: dict[int, int] = {}
         per_step: dict[int, int] = {}
-        if stationary is not None and stationary.mode == "stream":
-            staged[stationary.buffer] = ru_max * cu_max * stationary.bytes_per_element
-        streams = {"os": [(a, ru_max), (b, cu_max)], "ws": [(a, ru_max), (c, cu_max)],
-                   "is": [(b, ru_max), (c, cu_max)]}[df]
-        for op, width in streams:
+        tiles = [by_name[flow.stationary]] if flow.stationary else []
+        tiles += [c] if flow.outputs_stay else []
+        for op in tiles:
             if op.mode == "stream":
-                per_step[op.buffer] = per_step.get(op.buffer, 0) + width * op.bytes_per_element
-        if df == "os" and c.mode == "stream":
-            staged[c.buffer] = staged.get(c.buffer, 0) + ru_max * cu_max * c.bytes_per_element
+                staged[op.buffer] = staged.get(op.buffer, 0) + ru_max * cu_max * op.bytes_per_element
+        for name, axis in flow.streamed:
+            op = by_name[name]
+            if op.mode == "stream":
+                per_step[op.buffer] = per_step.get(op.buffer, 0) + width[axis] * op.bytes_per_element
         t_chunk = mp.t
         for buf_i in set(staged) | set(per_step):
             buf = buffers[buf_i]
@@ -129,19 +131,10 @@ class SystolicUnit:
 
     @staticmethod
     def _step(mp, g, t, first, last, a, b, c, word_bytes, dense, extra):
-        df, ru, cu = mp.dataflow, g.rows_used, g.cols_used
+        tr = DATAFLOWS.get(mp.dataflow).step_traffic(g, t, first, last)
         sb = StepBuilder(word_bytes)
-        # first touch of A (os/ws stream it along col fold 0), B (os: row fold 0), stationary tiles
-        first_a = g.first_col_fold if df in ("os", "ws") else True
-        first_b = {"os": g.first_row_fold, "ws": True, "is": g.first_col_fold}[df]
-        if df == "os":
-            a_el, b_el, c_el, psum = ru * t, cu * t, (ru * cu if last else 0), 0
-        elif df == "ws":
-            a_el, b_el, c_el = ru * t, (ru * cu if first else 0), cu * t
-            psum = 0 if g.first_row_fold else cu * t
-        else:
-            a_el, b_el, c_el = (ru * cu if first else 0), ru * t, cu * t
-            psum = 0 if g.first_row_fold else cu * t
+        a_el, b_el, c_el, psum = tr.a, tr.b, tr.c, tr.psum
+        first_a, first_b = tr.first_a, tr.first_b
         for op, el, first_touch, d in ((a, a_el, first_a, dense[0]), (b, b_el, first_b, dense[1])):
             sb.unit_reads(op, el)
             if op.mode == "stream" or (op.mode == "cache" and first_touch):
@@ -152,7 +145,7 @@ class SystolicUnit:
             sb.unit_reads(c, psum)
         sb.unit_writes(c, c_el)
         # results leave for DRAM as they are produced (stream: partial sums too), or once final
-        if c.mode == "stream" or (c.mode == "writeback" and (df == "os" or g.last_row_fold)):
+        if c.mode == "stream" or (c.mode == "writeback" and tr.final_c):
             sb.drain(c, c_el)
         return sb.build(t + (extra if first else 0))
 

@@ -1,7 +1,8 @@
 """Mapping layers' weight matrices onto crossbar tiles.
 
 A weight layer is ``copies`` independent weight matrices of ``rows × cols`` (rows = the reduction
-length, the inputs of the forward pass; cols = the outputs):
+length, the inputs of the forward pass; cols = the outputs), as each layer kind's
+``weight_matrix()`` gives it:
 
 ===================  =================  ==========  ==========  ==========================
 layer                rows               cols        copies      input vectors per sample
@@ -31,64 +32,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from accelsim.core.errors import ConfigError
 from accelsim.hardware.crossbar.config import CrossbarConfig
-from accelsim.workload.layers import Conv2d, DepthwiseConv2d, Gemm, Linear, Workload
+from accelsim.workload.layers import Workload
+from accelsim.workload.lowering import WeightMatrix
+
+__all__ = ["CrossbarPlan", "TileMapping", "WeightMatrix", "map_matrix", "plan", "plan_layers"]
 
 
 def _ceil_div(a: int, b: int) -> int:
     return -(-a // b)
-
-
-@dataclass(frozen=True)
-class WeightMatrix:
-    """The stationary weights of one layer, as a crossbar sees them."""
-    layer: str
-    rows: int
-    cols: int
-    copies: int
-    vectors_per_sample: int
-    col2im_adds_per_sample: int = 0
-
-    @property
-    def weights(self) -> int:
-        return self.rows * self.cols * self.copies
-
-
-def _col2im_adds(size: int, kernel: int, stride: int, padding: int, out: int) -> int:
-    """Digital adds of the backward scatter along one spatial axis, as (contributions landing
-    inside the input, distinct input positions they cover)."""
-    pos = np.arange(out)[:, None] * stride - padding + np.arange(kernel)[None, :]
-    inside = pos[(pos >= 0) & (pos < size)]
-    return int(inside.size), int(np.unique(inside).size)
-
-
-def col2im_adds(layer: Conv2d | DepthwiseConv2d) -> int:
-    """Adds per sample that scatter the transpose-MVM outputs (one C·R·S patch per output pixel)
-    back onto the input gradient: every contribution that lands inside the input except the first
-    one at each input position."""
-    ch, cov_h = _col2im_adds(layer.in_h, layer.kernel_h, layer.stride, layer.padding, layer.out_h)
-    cw, cov_w = _col2im_adds(layer.in_w, layer.kernel_w, layer.stride, layer.padding, layer.out_w)
-    channels = layer.in_channels if isinstance(layer, Conv2d) else layer.channels
-    return channels * (ch * cw - cov_h * cov_w)
-
-
-def weight_matrix(layer) -> WeightMatrix | None:
-    """The layer's weight matrix, or None if it has no stationary weights."""
-    if isinstance(layer, Conv2d):
-        rs = layer.kernel_h * layer.kernel_w
-        return WeightMatrix(layer.name, layer.in_channels * rs, layer.out_channels, 1,
-                            layer.out_h * layer.out_w, col2im_adds(layer))
-    if isinstance(layer, DepthwiseConv2d):
-        return WeightMatrix(layer.name, layer.kernel_h * layer.kernel_w, 1, layer.channels,
-                            layer.out_h * layer.out_w, col2im_adds(layer))
-    if isinstance(layer, Linear):
-        return WeightMatrix(layer.name, layer.in_features, layer.out_features, 1, layer.tokens)
-    if isinstance(layer, Gemm) and layer.has_weights:
-        return WeightMatrix(layer.name, layer.k, layer.n, layer.count, layer.m)
-    return None
 
 
 @dataclass(frozen=True)
@@ -160,7 +113,7 @@ class CrossbarPlan:
 
 def plan(workload: Workload, cfg: CrossbarConfig, source: str | None = None) -> CrossbarPlan:
     """Assign a workload's layers to tiles (see :func:`plan_layers`)."""
-    return plan_layers([(layer.name, layer.kind, weight_matrix(layer)) for layer in workload.layers],
+    return plan_layers([(layer.name, layer.kind, layer.weight_matrix()) for layer in workload.layers],
                        cfg, workload.name, source)
 
 

@@ -42,7 +42,6 @@ from accelsim.hardware.crossbar.mapping import (
     TileMapping,
     WeightMatrix,
     plan_layers,
-    weight_matrix,
 )
 from accelsim.workload.graph import op_nodes
 from accelsim.workload.layers import Layer
@@ -67,7 +66,7 @@ def graph_layers(graph: nx.DiGraph) -> tuple[list[tuple[str, str, WeightMatrix |
         spec = node.get("spec")
         if spec is not None:
             layer = _LAYER.validate_python(spec)
-            out.append((name, layer.kind, weight_matrix(layer)))
+            out.append((name, layer.kind, layer.weight_matrix()))
             continue
         work = node["work"]
         if not weighted or work.get("type") != "gemm":
