@@ -56,7 +56,8 @@ class Plan:
     segments: list[Segment]
     compute_cycles: int           # closed-form stall-free cycles of the operation
     peak_ops_per_cycle: int       # for utilisation (R·C MACs, or vector lanes)
-    useful_ops: int               # MACs, or vector operations
+    macs: int = 0                 # useful multiply-accumulates (arrays, crossbar tiles)
+    vector_ops: int = 0           # useful element-wise operations (vector unit)
     actions: dict = field(default_factory=dict)   # extra action counts (e.g. crossbar)
     array_elements: dict = field(default_factory=dict)  # array-side operand accesses (elements)
 

@@ -1,37 +1,33 @@
-"""Compute units: the interface every kind of unit implements, and the digital ones.
+"""The digital compute units: systolic arrays (kind ``array``) and the vector unit (``vector``).
 
-The compute-unit contract (one interface per component kind):
-
-* ``name`` — unique within the machine; ``kind`` — ``"array"``, ``"vector"``, ...;
-* ``accepts(node)`` — whether an operation node of the graph can run on this unit;
-* ``plan(node, operands, buffers)`` — a :class:`~accelsim.hardware.compute.plan.Plan` for the operation,
-  given how each tensor is served (``operands``: role → list of
-  :class:`~accelsim.hardware.compute.plan.Operand`, roles ``ifmap``/``filter``/``ofmap``; inputs first,
-  outputs under ``"out"``) and the machine's buffer configs. A plan's ``compute_cycles`` must be the
-  unit's closed-form stall-free time; the engine adds every stall on top.
-
-Units register in :data:`UNIT_KINDS` under the name used in configs.
+Both follow the compute-unit contract of :mod:`accelsim.hardware.compute.contract` and register
+their kinds in :data:`~accelsim.hardware.compute.contract.UNIT_KINDS` under the config names.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from accelsim.core.errors import ConfigError
-from accelsim.core.registry import Registry
 from accelsim.hardware.compute.config import SystolicArray
+from accelsim.hardware.compute.contract import UNIT_KINDS, UnitKind
 from accelsim.hardware.compute.dataflows import DATAFLOWS
 from accelsim.hardware.compute.plan import (
     Operand,
     Plan,
     Segment,
+    Step,
     StepBuilder,
     chunked_steps,
     compress,
     split,
 )
-from accelsim.hardware.compute.systolic_timing import map_gemm
+from accelsim.hardware.compute.systolic_timing import (
+    FoldGroup,
+    SystolicMapping,
+    map_gemm,
+)
 from accelsim.hardware.memory.buffer_config import Buffer
 from accelsim.workload.lowering import GemmShape, VectorWork, work_from_dict
-
-UNIT_KINDS: Registry[type] = Registry("compute unit kind")
 
 
 def _fit_error(what: str, nbytes: int, buf: Buffer, need_slot: int) -> ConfigError:
@@ -56,10 +52,8 @@ class _Density:
         return -(-operand_elements * self.num // self.den)
 
 
-@UNIT_KINDS.register("array")
 class SystolicUnit:
     """One R×C systolic array; the dataflow is a parameter of this one model."""
-    kind = "array"
 
     def __init__(self, cfg: SystolicArray):
         self.cfg = cfg
@@ -112,14 +106,14 @@ class SystolicUnit:
         segments = []
         n_chunks = -(-mp.t // t_chunk)
         sizes = [size for size, n in split(mp.t, n_chunks) for _ in range(n)]
+        folds = _FoldSteps(mp, a, b, c, word_bytes, dense, extra)
         for g in mp.fold_groups():
             memo: dict = {}
             steps = []
             for i, t in enumerate(sizes):
                 key = (i == 0, i == n_chunks - 1, t)
                 if key not in memo:
-                    memo[key] = self._step(mp, g, t, key[0], key[1], a, b, c, word_bytes,
-                                           dense, extra)
+                    memo[key] = folds.step(g, t, key[0], key[1])
                 steps.append(memo[key])
             segments.append(Segment(tuple(steps), g.count * work.count))
         if overlap:  # the fill and drain of the array that no neighbouring fold hides
@@ -127,12 +121,28 @@ class SystolicUnit:
             segments.append(Segment((StepBuilder(word_bytes).build(tail),)))
         compute = mp.overlapped_cycles(work.count) if overlap else mp.compute_cycles * work.count
         acc = {k: v * work.count for k, v in mp.array_access_elements().items()}
-        return Plan(segments, compute, mp.rows * mp.cols, work.macs, array_elements=acc)
+        return Plan(segments, compute, mp.rows * mp.cols, macs=work.macs, array_elements=acc)
 
-    @staticmethod
-    def _step(mp, g, t, first, last, a, b, c, word_bytes, dense, extra):
-        tr = DATAFLOWS.get(mp.dataflow).step_traffic(g, t, first, last)
-        sb = StepBuilder(word_bytes)
+
+@dataclass(frozen=True)
+class _FoldSteps:
+    """The steps of one GEMM's folds: the mapping, the three operands (A, B, C) as served, the
+    buffers' word sizes, A's and B's stored density and the cycles a fold adds to its first
+    step."""
+    mp: SystolicMapping
+    a: Operand
+    b: Operand
+    c: Operand
+    word_bytes: list[int]
+    dense: tuple[_Density, _Density]
+    extra: int
+
+    def step(self, g: FoldGroup, t: int, first: bool, last: bool) -> Step:
+        """A step of ``t`` streaming cycles of a fold of group ``g``; ``first``/``last``: whether
+        it is the fold's first/last chunk of T."""
+        a, b, c, dense, extra = self.a, self.b, self.c, self.dense, self.extra
+        tr = DATAFLOWS.get(self.mp.dataflow).step_traffic(g, t, first, last)
+        sb = StepBuilder(self.word_bytes)
         a_el, b_el, c_el, psum = tr.a, tr.b, tr.c, tr.psum
         first_a, first_b = tr.first_a, tr.first_b
         for op, el, first_touch, d in ((a, a_el, first_a, dense[0]), (b, b_el, first_b, dense[1])):
@@ -150,10 +160,8 @@ class SystolicUnit:
         return sb.build(t + (extra if first else 0))
 
 
-@UNIT_KINDS.register("vector")
 class VectorUnitModel:
     """SIMD lanes for element-wise work: the optimizer update, pooling."""
-    kind = "vector"
 
     def __init__(self, lanes: int, name: str = "vector"):
         self.lanes = lanes
@@ -170,4 +178,31 @@ class VectorUnitModel:
         steps = chunked_steps([(op, op.elements) for op in ins], operands.get("out", []), cycles,
                               [b.slot_bytes for b in buffers], [b.word_bytes for b in buffers],
                               work.elements)
-        return Plan(compress(steps), cycles, self.lanes, work.ops)
+        return Plan(compress(steps), cycles, self.lanes, vector_ops=work.ops)
+
+
+@UNIT_KINDS.register("array")
+class SystolicArrays(UnitKind):
+    """The machine's systolic arrays (config ``arrays``): one pool of GEMMs, whichever array
+    is free takes the next ready one."""
+    precedence = 10
+
+    def __init__(self, arrays: list[SystolicArray]):
+        self.units = [SystolicUnit(a) for a in arrays]
+
+    @classmethod
+    def build(cls, hw, graph) -> SystolicArrays:
+        return cls(hw.arrays)
+
+
+@UNIT_KINDS.register("vector")
+class VectorUnits(UnitKind):
+    """The machine's vector unit (config ``vector_unit``) for element-wise work."""
+    precedence = 20
+
+    def __init__(self, lanes: int):
+        self.units = [VectorUnitModel(lanes)]
+
+    @classmethod
+    def build(cls, hw, graph) -> VectorUnits:
+        return cls(hw.vector_unit.lanes)

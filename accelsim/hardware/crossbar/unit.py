@@ -1,8 +1,11 @@
-"""Crossbar tiles as compute units of the engine (accelsim/hardware/compute/units.py contract).
+"""Crossbar tiles as compute units of the engine: the unit kind ``crossbar``
+(contract: :mod:`accelsim.hardware.compute.contract`).
 
 Each crossbar-mapped layer owns its tiles for the whole run (weights are stationary), so each
-layer is one unit, ``xbar:<layer>``: operations of different layers run concurrently whenever the
-graph allows, and the three kernels of one layer share its tiles in program order.
+layer is one unit, ``xbar:<layer>``, and its own pool: operations of different layers run
+concurrently whenever the graph allows, and the three kernels of one layer share its tiles in
+program order. The kind comes before the digital ones (``precedence``), so a mapped layer's
+kernels run on its tiles, not on an array.
 
 Phases of a crossbar layer:
 
@@ -27,8 +30,8 @@ import math
 import networkx as nx
 from pydantic import TypeAdapter
 
+from accelsim.hardware.compute.contract import UNIT_KINDS, UnitKind
 from accelsim.hardware.compute.plan import Operand, Plan, Segment, chunked_steps
-from accelsim.hardware.compute.units import UNIT_KINDS
 from accelsim.hardware.crossbar.config import CrossbarConfig
 from accelsim.hardware.crossbar.kernels import (
     KernelCost,
@@ -99,10 +102,8 @@ def adapt_graph(graph: nx.DiGraph, xplan: CrossbarPlan) -> nx.DiGraph:
     return g
 
 
-@UNIT_KINDS.register("crossbar")
 class CrossbarTiles:
     """The tiles that hold one layer's weights."""
-    kind = "crossbar"
 
     def __init__(self, mapping: TileMapping, cfg: CrossbarConfig, clock_ghz: float, batch: int,
                  log: list[KernelCost] | None = None):
@@ -136,26 +137,36 @@ class CrossbarTiles:
         segments = [Segment((s,), 1) for s in steps]
         cells = self.mapping.tiles * self.cfg.rows * self.cfg.weight_cols
         peak = max(1, math.ceil(cost.macs * cells / (m.weights * max(1, cost.cycles))))
-        return Plan(segments, cost.cycles, peak, cost.macs, actions=cost.counts())
+        return Plan(segments, cost.cycles, peak, macs=cost.macs, actions=cost.counts())
 
 
-class CrossbarMachine:
-    """The crossbar side of a machine for one graph: the plan, the adapted graph, one unit per
-    mapped layer, and the log of every kernel call (for the error profile)."""
+@UNIT_KINDS.register("crossbar")
+class CrossbarMachine(UnitKind):
+    """The crossbar side of a machine for one graph: the plan, one unit per mapped layer, and the
+    log of every kernel call (for the error profile)."""
+    precedence = 0  # a mapped layer runs on its own tiles, before any general-purpose kind
 
     def __init__(self, cfg: CrossbarConfig, graph: nx.DiGraph, clock_ghz: float,
                  source: str | None = None):
         self.cfg = cfg
         layers, notes = graph_layers(graph)
         self.plan = plan_layers(layers, cfg, str(graph.graph.get("workload", "?")), source, notes)
-        self.graph = adapt_graph(graph, self.plan)
         self.log: list[KernelCost] = []
         batch = int(graph.graph.get("batch", 1))
-        self.units = {name: CrossbarTiles(m, cfg, clock_ghz, batch, self.log)
+        self.tiles = {name: CrossbarTiles(m, cfg, clock_ghz, batch, self.log)
                       for name, m in self.plan.mappings.items()}
-        self.programming = [u.programming() for u in self.units.values()]
+        self.units = list(self.tiles.values())
+        self.programming = [u.programming() for u in self.units]
 
-    def unit_for(self, node: dict):
-        """The crossbar unit that runs ``node``, or None."""
-        unit = self.units.get(node.get("layer"))
-        return unit if unit is not None and unit.accepts(node) else None
+    @classmethod
+    def build(cls, hw, graph: nx.DiGraph) -> CrossbarMachine | None:
+        return cls(hw.crossbar, graph, hw.clock_ghz) if hw.crossbar is not None else None
+
+    def adapt_graph(self, graph: nx.DiGraph) -> nx.DiGraph:
+        """Crossbar layers keep their weights in the cells: no weight traffic, no update op."""
+        return adapt_graph(graph, self.plan)
+
+    def pool(self, node: dict) -> tuple[CrossbarTiles, ...]:
+        """A mapped layer's own tiles, for its three kernels."""
+        unit = self.tiles.get(node.get("layer"))
+        return (unit,) if unit is not None and unit.accepts(node) else ()

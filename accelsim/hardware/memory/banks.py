@@ -66,6 +66,13 @@ class ScratchpadBuffer:
         self._cursor = 0   # bank where the next contiguous run starts (rotates, deterministic)
         self._loads: dict[tuple[int, int], tuple[np.ndarray, int, int]] = {}
 
+    def state(self) -> tuple:
+        """Everything :meth:`serve` changes, for :meth:`restore`."""
+        return self._base, self._busy, self._shift, self._horizon, self._cursor
+
+    def restore(self, state: tuple) -> None:
+        self._base, self._busy, self._shift, self._horizon, self._cursor = state
+
     @property
     def free_at(self) -> np.ndarray:
         """The cycle at which each bank becomes free."""
@@ -96,10 +103,12 @@ class ScratchpadBuffer:
         return hit
 
     # -- timing ------------------------------------------------------------------------------
-    def serve(self, read_words: int, write_words: int) -> int:
+    def serve(self, read_words: int, write_words: int, now: int | None = None) -> int:
         """Serve a step's contiguous runs of ``read_words`` reads and then ``write_words``
-        writes, issued now; return the completion cycle (the busiest touched bank's)."""
-        now = int(self.env.now)
+        writes, issued at cycle ``now`` (default: the SimPy clock; later cycles only, when
+        nothing else uses the buffer in between); return the completion cycle (the busiest
+        touched bank's)."""
+        now = int(self.env.now) if now is None else now
         if self.ideal or not (read_words or write_words):
             return now
         busy, peak, units = self._load(read_words, write_words)

@@ -54,6 +54,15 @@ class DramChannels:
             self.refresh_period = self._cycles(preset.trefi_ck)
             self.refresh_cycles = 0.0 if self.flat else self._cycles(preset.trfc_ck)
 
+    def state(self) -> tuple:
+        """Everything :meth:`transfer` changes, for :meth:`restore`."""
+        return (list(self.free_at), list(self.pending), list(self.unpaired), self.next_channel,
+                self.refreshes_counted_ns)
+
+    def restore(self, state: tuple) -> None:
+        free_at, pending, unpaired, self.next_channel, self.refreshes_counted_ns = state
+        self.free_at, self.pending, self.unpaired = list(free_at), list(pending), list(unpaired)
+
     def _cycles(self, ck: float) -> float:
         return ck * self.preset.tck_ns * self.clock_ghz
 
