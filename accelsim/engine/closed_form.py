@@ -25,14 +25,15 @@ class _Undecided(Exception):
 
 
 def closed_form(steps: list[Step], loads: dict, depth: int, row: OpRow, t0: int,
-                dram: DramChannels, buffers: list[ScratchpadBuffer]) -> int | None:
+                dram: DramChannels, buffers: list[ScratchpadBuffer], unit: int = 0) -> int | None:
     """Play ``steps`` from cycle ``t0``; account the stalls and DRAM counts into ``row`` (each
     transfer's in issue order, as SimPy adds them) and return the cycle the operation ends, or
     None (nothing changed) if SimPy must decide."""
     saved = (dram.state(), [b.state() for b in buffers],
              (row.dram_activations, row.dram_refreshes, row.dram_active_rank_ns))
     try:
-        end, dram_stall, bank_stall = _recurrence(steps, loads, depth, t0, row, dram, buffers)
+        end, dram_stall, bank_stall = _recurrence(steps, loads, depth, t0, row, dram, buffers,
+                                                  unit)
     except _Undecided:
         dram.restore(saved[0])
         for b, state in zip(buffers, saved[1]):
@@ -44,7 +45,7 @@ def closed_form(steps: list[Step], loads: dict, depth: int, row: OpRow, t0: int,
     return end
 
 
-def _recurrence(steps, loads, depth, t0, row, dram, buffers):
+def _recurrence(steps, loads, depth, t0, row, dram, buffers, unit):
     n = len(steps)
     loaded = [0] * n       # cycle each step's tile is in its slot
     released = [0] * n     # cycle each step's compute (and banks) finished: its input slot frees
@@ -79,7 +80,7 @@ def _recurrence(steps, loads, depth, t0, row, dram, buffers):
                 end = start + step.compute_cycles
                 compute_end = end
                 for b, (r, w) in loads[id(step)]:
-                    end = max(end, buffers[b].serve(r, w, start))
+                    end = max(end, buffers[b].serve(r, w, unit, start))
                 bank_stall += end - compute_end
                 released[ci] = end
                 timed[ci] = end > start

@@ -53,10 +53,11 @@ class StepPipeline:
                    for b, _ in st.buffer_reads + st.buffer_writes}
         return 2 if all(self.buffer_cfgs[b].double_buffered for b in touched) else 1
 
-    def play(self, plan: Plan, row: OpRow, alone: bool = False):
+    def play(self, plan: Plan, row: OpRow, alone: bool = False, unit: int = 0):
         """SimPy process body: play ``plan``'s steps, accounting the stalls into ``row``.
         ``alone``: nothing else can touch the DRAM or the banks until the operation ends (the
-        scheduler knows), so the pipeline may be played in closed form."""
+        scheduler knows), so the pipeline may be played in closed form. ``unit``: the unit's index
+        among the machine's requesters of the banks (for their arbitration)."""
         env, dram, buffers, observers = self.env, self.dram, self.buffers, self.observers
         if self.stall_free and not observers:
             yield env.timeout(plan.compute_cycles)
@@ -65,7 +66,7 @@ class StepPipeline:
         steps = list(plan.steps())
         loads = {id(s): bank_loads(s) for seg in plan.segments for s in seg.steps}
         if alone and self.closed_form and not observers:
-            end = closed_form(steps, loads, depth, row, int(env.now), dram, buffers)
+            end = closed_form(steps, loads, depth, row, int(env.now), dram, buffers, unit)
             if end is not None:
                 # a timeout even of 0 cycles, so that completions already pending at this cycle
                 # are processed before the unit looks for its next operation, as in SimPy mode
@@ -108,10 +109,16 @@ class StepPipeline:
             compute_end = now + step.compute_cycles
             end = compute_end
             for b, (r, w) in loads[id(step)]:
-                end = max(end, buffers[b].serve(r, w))
-            bank_stall += end - compute_end
+                end = max(end, buffers[b].serve(r, w, unit))
             if end > now:
                 yield env.timeout(end - now)
+            shared = [buffers[b] for b, _ in loads[id(step)] if buffers[b].shares]
+            while shared:  # another unit's later accesses may have taken a share of the banks
+                later = max(buf.completion(unit) for buf in shared)
+                if later <= env.now:
+                    break
+                yield env.timeout(later - env.now)
+            bank_stall += int(env.now) - compute_end
             in_slots.put(1)
             for obs in observers:
                 obs.on_step(row, now, int(env.now), step)

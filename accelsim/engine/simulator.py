@@ -70,8 +70,13 @@ class Simulator:
         self.env = simpy.Environment()
         self.buf_cfgs = list(hw.scratchpad)
         self.buf_names = [b.name for b in self.buf_cfgs]
+        # every unit is a requester of the banks, numbered in the kinds' precedence order (the
+        # order of bank priority under ``arbitration: priority``)
+        self.requester = {id(u): i for i, u in
+                          enumerate(u for kind in self.kinds.values() for u in kind.units)}
         buffers = [ScratchpadBuffer(self.env, b, b.resolved_technology(), hw.clock_ghz,
-                                    ideal=hw.ideal_scratchpad) for b in self.buf_cfgs]
+                                    ideal=hw.ideal_scratchpad, units=len(self.requester))
+                   for b in self.buf_cfgs]
         dram = DramChannels(self.env, hw.dram.resolved(), hw.clock_ghz)
         self.pipeline = StepPipeline(self.env, dram, buffers, self.buf_cfgs, self.observers,
                                      closed_form)
@@ -120,7 +125,7 @@ class Simulator:
             row.peak_ops_per_cycle = plan.peak_ops_per_cycle
             row.macs, row.vector_ops = plan.macs, plan.vector_ops
             row.add_plan_counts(plan, self.buf_names)
-            yield from self.pipeline.play(plan, row, sched.alone())
+            yield from self.pipeline.play(plan, row, sched.alone(), self.requester[id(unit)])
             row.end_cycle = int(env.now)
             self.operands.finish(op)
             self.rows[op] = row

@@ -27,8 +27,10 @@ import numpy as np
 import simpy
 
 from accelsim.core.timebase import ns_to_cycles
+from accelsim.hardware.memory.arbitration import ARBITERS
 from accelsim.hardware.memory.buffer_config import Buffer
 from accelsim.hardware.memory.technology import MemoryTechnology
+from accelsim.hardware.memory.write_buffer import WriteBufferQueue
 
 
 @lru_cache(maxsize=4096)
@@ -44,10 +46,12 @@ def _spread(units: int, start: int, banks: int) -> np.ndarray:
 
 
 class ScratchpadBuffer:
-    """One banked buffer with a technology's asymmetric read/write busy times."""
+    """One banked buffer with a technology's asymmetric read/write busy times, shared between
+    ``units`` units under the buffer's bank arbitration policy
+    (:mod:`accelsim.hardware.memory.arbitration`)."""
 
     def __init__(self, env: simpy.Environment, cfg: Buffer, tech: MemoryTechnology,
-                 clock_ghz: float, ideal: bool = False):
+                 clock_ghz: float, ideal: bool = False, units: int = 1):
         self.env = env
         self.cfg = cfg
         self.tech = tech
@@ -57,26 +61,33 @@ class ScratchpadBuffer:
         self.read_cycles = ns_to_cycles(tech.read_latency_ns, clock_ghz)
         self.write_cycles = ns_to_cycles(tech.write_latency_ns, clock_ghz)
         self.words_per_unit = max(1, cfg.interleave // cfg.word_bytes)
-        # the cycle each bank becomes free is ``_base + roll(_busy, _shift)``: kept in that
-        # factored form so that a step arriving after every bank is free costs no vector work
-        self._base = 0
-        self._busy = np.zeros(self.banks, dtype=np.int64)
-        self._shift = 0
-        self._horizon = 0  # every bank is free from this cycle on
+        wb = cfg.write_buffer
+        #: the write buffer's drains to the banks are a requester of their own, the last one
+        self.write_buffer = WriteBufferQueue(wb.entries) if wb else None
+        self._drain_unit = units
+        self.arbiter = ARBITERS.get(cfg.arbitration, field=f"scratchpad.{cfg.name}.arbitration")(
+            self.banks, units + (1 if wb else 0))
+        #: whether a later access can delay one already issued (then the engine re-checks
+        #: :meth:`completion` before it lets a step end)
+        self.shares = self.arbiter.shares and not ideal
         self._cursor = 0   # bank where the next contiguous run starts (rotates, deterministic)
         self._loads: dict[tuple[int, int], tuple[np.ndarray, int, int]] = {}
 
     def state(self) -> tuple:
         """Everything :meth:`serve` changes, for :meth:`restore`."""
-        return self._base, self._busy, self._shift, self._horizon, self._cursor
+        wb = list(self.write_buffer.groups) if self.write_buffer is not None else None
+        return self.arbiter.state(), self._cursor, wb
 
     def restore(self, state: tuple) -> None:
-        self._base, self._busy, self._shift, self._horizon, self._cursor = state
+        arbiter, self._cursor, wb = state
+        self.arbiter.restore(arbiter)
+        if self.write_buffer is not None:
+            self.write_buffer.groups = list(wb)
 
     @property
     def free_at(self) -> np.ndarray:
-        """The cycle at which each bank becomes free."""
-        return self._base + np.roll(self._busy, self._shift)
+        """The cycle at which each bank becomes free, if nothing else arrives."""
+        return self.arbiter.free_at()
 
     # -- closed-form access patterns ---------------------------------------------------------
     def spread(self, words: int) -> np.ndarray:
@@ -103,24 +114,40 @@ class ScratchpadBuffer:
         return hit
 
     # -- timing ------------------------------------------------------------------------------
-    def serve(self, read_words: int, write_words: int, now: int | None = None) -> int:
+    def serve(self, read_words: int, write_words: int, unit: int = 0,
+              now: int | None = None) -> int:
         """Serve a step's contiguous runs of ``read_words`` reads and then ``write_words``
-        writes, issued at cycle ``now`` (default: the SimPy clock; later cycles only, when
-        nothing else uses the buffer in between); return the completion cycle (the busiest
-        touched bank's)."""
+        writes, issued by ``unit`` at cycle ``now`` (default: the SimPy clock; later cycles only,
+        when nothing else uses the buffer in between); return the completion cycle (the busiest
+        touched bank's) as far as it is known then (see :meth:`completion`)."""
         now = int(self.env.now) if now is None else now
         if self.ideal or not (read_words or write_words):
             return now
+        if self.write_buffer is not None and write_words:
+            return self._serve_buffered(now, read_words, write_words, unit)
         busy, peak, units = self._load(read_words, write_words)
         shift = self._cursor
         self._cursor = (self._cursor + units) % self.banks
-        if self._horizon <= now:  # every bank is free: no vector work needed
-            self._base, self._busy, self._shift = now, busy, shift
-            self._horizon = now + peak
-            return self._horizon
-        return self._merge(now, np.roll(busy, shift))
+        return self.arbiter.book_rotated(now, unit, busy, shift, peak)
 
-    def service(self, reads: np.ndarray, writes: np.ndarray) -> int:
+    def _serve_buffered(self, now: int, read_words: int, write_words: int, unit: int) -> int:
+        """Reads from the banks; writes into the write buffer, drained to the banks behind."""
+        reads, _, _ = self._load(read_words, 0)
+        shift = self._cursor
+        done = now
+        if read_words:
+            done = self.arbiter.book(now, unit, np.roll(reads, shift))
+        both, _, units = self._load(read_words, write_words)
+        self._cursor = (self._cursor + units) % self.banks
+        drained = max(self.arbiter.book(now, self._drain_unit, np.roll(both - reads, shift)),
+                      self.arbiter.completion(now, self._drain_unit))
+        if read_words:  # sharing arbiters: the drains just booked share the banks with the reads
+            done = max(done, self.arbiter.completion(now, unit))
+        entry_words = self.cfg.write_buffer.entry_bytes // self.cfg.word_bytes
+        entries = -(-write_words // entry_words)
+        return max(done, self.write_buffer.accept(now, entries, drained))
+
+    def service(self, reads: np.ndarray, writes: np.ndarray, unit: int = 0) -> int:
         """Serve per-bank ``reads`` and ``writes`` issued now; return the completion cycle."""
         now = int(self.env.now)
         if self.ideal:
@@ -129,15 +156,11 @@ class ScratchpadBuffer:
             -(-(writes * self.write_cycles) // self.ports)
         if not busy.any():
             return now
-        return self._merge(now, busy)
+        return self.arbiter.book(now, unit, busy)
 
-    def _merge(self, now: int, busy: np.ndarray) -> int:
-        free = self.free_at
-        touched = busy > 0
-        new = np.where(touched, np.maximum(free, now) + busy, free)
-        self._base, self._busy, self._shift = 0, new, 0
-        self._horizon = int(new.max())
-        return int(new[touched].max())
+    def completion(self, unit: int = 0) -> int:
+        """When ``unit``'s accesses complete, given everything issued until now."""
+        return self.arbiter.completion(int(self.env.now), unit)
 
     def read(self, bank: int) -> simpy.Event:
         return self._single(bank, is_write=False)

@@ -1,7 +1,7 @@
 """Config model of a banked scratchpad buffer."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, StrictBool, model_validator
 
@@ -10,12 +10,22 @@ from accelsim.core.ranges import Int, Real
 from accelsim.hardware.memory.mram_write import MramWritePoint
 from accelsim.hardware.memory.technology import MemoryTechnology, resolve_technology
 
+#: the bank arbitration policies (the names accelsim/hardware/memory/arbitration.py registers;
+#: spelled out here so that validating a config does not import numpy)
+Arbitration = Literal["round_robin", "priority", "fifo"]
+
 #: GEMM operand roles a buffer can hold, SCALE-Sim style
 ROLES = ("ifmap", "filter", "ofmap")
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WriteBufferConfig(_Strict):
+    """An SRAM write buffer in front of the banks (accelsim/hardware/memory/write_buffer.py)."""
+    entries: Int(1, 1 << 16, "write buffers hold 4-64 entries; 2^16")
+    entry_bytes: Int(1, 1 << 16, "an entry is a word to a cache line (8-128 B); 64 KiB", "B")
 
 
 class Buffer(_Strict):
@@ -44,9 +54,20 @@ class Buffer(_Strict):
     mram_write: MramWritePoint | None = Field(
         default=None, description="write operating point of an STT-MRAM buffer (None: nominal)")
     holds: list[str] = Field(min_length=1)
+    write_buffer: WriteBufferConfig | None = Field(
+        default=None, description="an SRAM write buffer that absorbs writes at SRAM speed and "
+                                  "drains them to the banks when they are free")
+    arbitration: Arbitration = Field(
+        default="round_robin",
+        description="how the banks share their time between units: round_robin (interleaved "
+                    "accesses), priority (systolic arrays first) or fifo (whole steps in "
+                    "arrival order); accelsim/hardware/memory/arbitration.py")
 
     @model_validator(mode="after")
     def _check(self):
+        if self.write_buffer and self.write_buffer.entry_bytes % self.word_bytes:
+            raise ValueError(f"write_buffer.entry_bytes {self.write_buffer.entry_bytes} must be "
+                             f"a multiple of word_bytes {self.word_bytes}")
         valid = set(TENSOR_KINDS) | set(ROLES)
         for h in self.holds:
             if h not in valid:
