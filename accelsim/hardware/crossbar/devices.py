@@ -37,9 +37,9 @@ from accelsim.core.registry import Registry
 if TYPE_CHECKING:  # numpy is imported by the curve functions, not by loading a config
     import numpy as np
 
-_TABLE_II = ("MLP_NeuroSim V3.0 user manual, Table II (neurosim/MLP_NeuroSim_V3.0); "
-             "DESIGN.md §6; reference/notes/crossbar.md §2")
-_NOTES_52 = "non-table defaults: reference/notes/crossbar.md §5.2"
+_TABLE_II = ("MLP_NeuroSim V3.0 user manual, Table II (neurosim/MLP_NeuroSim_V3.0) [T-NS3]; "
+             "docs/design.md §6")
+_NOTES_52 = "non-table defaults: docs/accuracy.md (read noise, device-to-device, stuck cells, converters)"
 
 
 @dataclass(frozen=True)

@@ -56,10 +56,10 @@ TECHNOLOGIES: Registry[MemoryTechnology] = Registry("memory technology")
 MB = 1 << 20
 KB = 1 << 10
 
-_NVSIM22 = ("NVSim 22 nm LOP, ReadEDP, 350 K, 1 MB, 64-bit word (our run; DESIGN.md §5, "
-            "reference/notes/memory_energy.md §3.3)")
-_NVSIM32 = ("NVSim 32 nm LOP, ReadEDP, 350 K, 256 KB, 64-bit word (our run; DESIGN.md §5, "
-            "reference/notes/memory_energy.md §3.6)")
+_NVSIM22 = ("NVSim 22 nm LOP, ReadEDP, 350 K, 1 MB, 64-bit word (our run [T-NVSim]; "
+            "docs/design.md §5)")
+_NVSIM32 = ("NVSim 32 nm LOP, ReadEDP, 350 K, 256 KB, 64-bit word (our run [T-NVSim]; "
+            "docs/design.md §5)")
 
 for _t in (
     MemoryTechnology("sram_22nm", "sram", 22, MB, 0.63, 0.44, 7.2, 7.2, 26.6, 0.77,
