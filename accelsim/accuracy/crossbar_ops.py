@@ -300,30 +300,43 @@ class AnalogCrossbar:
         """
         position = self.position
         alpha, beta, pulses = (self._flow @ pulses.reshape(2, -1)).reshape(3, *position.shape)
+        if self.device.states_ltp is not None:
+            self.events["write_pulses"] += int(pulses.sum())
         if self._linear:
             new = position + alpha
         else:
-            decay = np.exp(-np.maximum(beta, np.float32(-30.0)))  # beyond: it leaves the range
-            spread = np.divide(1.0 - decay, beta, out=np.ones_like(beta), where=beta != 0)
-            new = position * decay + alpha * spread
+            decay = np.maximum(beta, np.float32(-30.0))  # beyond: it leaves the range
+            np.negative(decay, out=decay)
+            np.exp(decay, out=decay)
+            spread = 1.0 - decay
+            still = beta == 0  # no pulses, or balanced ones: the flow's limit α
+            beta[still] = 1.0
+            spread /= beta
+            spread[still] = 1.0
+            new = position * decay
+            alpha *= spread
+            new += alpha
         if self.device.c2c_sigma > 0:  # one pulse adds σ of the range; independent per pulse
             noise = self.rng.standard_normal(new.shape, dtype=np.float32)
-            noise *= np.sqrt(pulses)
+            noise *= np.sqrt(pulses, out=pulses)
             noise *= self._c2c_per_position
             new += noise
-        if self.device.states_ltp is not None:
-            self.events["write_pulses"] += int(pulses.sum())
         self._set(new)  # a device without pulses keeps its position bit for bit
 
     def _set(self, position: np.ndarray) -> None:
         """Hold ``position`` (conductance above G_min in units of the device's own range, in
-        [0, 1]); stuck devices stay at 0 or 1."""
-        position = np.clip(position, 0.0, 1.0).astype(np.float32, copy=False)
+        [0, 1]); stuck devices stay at 0 or 1. ``position`` is the caller's own array."""
+        position = position.astype(np.float32, copy=False)
+        np.clip(position, 0.0, 1.0, out=position)
         position.flat[self._stuck] = self._stuck_position
         self.position = position
-        self._w_norm = position * self._two_gain - 1.0              # 2c − 1
+        w_norm = position * self._two_gain                           # 2c − 1
+        w_norm -= 1.0
+        self._w_norm = w_norm
         if self.device.read_noise_sigma > 0:                         # (2σ_read·(c + G_min))²
-            self._sigma2 = np.square(position * self._noise_gain + self._noise_floor)
+            sigma2 = position * self._noise_gain
+            sigma2 += self._noise_floor
+            self._sigma2 = np.square(sigma2, out=sigma2)
         else:
             self._sigma2 = None
 
