@@ -170,14 +170,15 @@ class AnalogCrossbar:
         return x, np.maximum(alpha, _TINY, out=alpha)  # all-zero vectors drive zeros at any scale
 
     def adc(self, current: np.ndarray) -> np.ndarray:
-        """Quantise column currents; saturating conversions are counted."""
+        """Quantise column currents (overwriting ``current``); saturating conversions are counted."""
         self.events["adc_conversions"] += current.size
         bits = self.device.adc_bits
         if bits is None:
             return current
         levels = 2 ** (bits - 1) - 1
         step = self.device.adc_range / levels
-        code = np.rint(current * np.float32(1.0 / step))
+        current *= np.float32(1.0 / step)
+        code = np.rint(current, out=current)
         clipped = np.minimum(code, levels)
         np.maximum(clipped, -levels, out=clipped)
         self.events["adc_saturations"] += int(np.count_nonzero(code != clipped))
@@ -273,7 +274,8 @@ class AnalogCrossbar:
         stochastically: Poisson with the exact mean, the many-sample limit of that binomial.
         Devices that want nothing (a zero input or error all batch long) draw nothing."""
         drawn = self.rng.poisson(mean)  # a zero mean draws nothing from the stream
-        return np.minimum(drawn, batch * max(self.p_max.values())).astype(np.float32)  # ≤ P_max a sample
+        np.minimum(drawn, batch * max(self.p_max.values()), out=drawn)
+        return drawn.astype(np.float32)  # ≤ P_max a sample
 
     def _pulses(self, delta: np.ndarray) -> np.ndarray:
         """Signed pulse counts for a wanted conductance step (NeuroSim: linear in Δc)."""
@@ -364,13 +366,18 @@ def _signed_parts(x: np.ndarray, d: np.ndarray, scale_up, scale_down) -> np.ndar
     negative parts (× ``scale_down``), stacked (2, out, in), from products of the inputs' and
     errors' sign-split halves."""
     zero = np.float32(0.0)
-    x_pos = np.maximum(x, zero)
-    d_pos, d_neg = np.maximum(d, zero), np.maximum(-d, zero)
-    stacked = np.concatenate([d_neg * scale_up, d_pos * scale_down], axis=1).T @ x_pos
+    out = d.shape[1]
+    d_neg = np.maximum(np.negative(d), zero)
+    d_pos = np.maximum(d, zero)
+    halves = np.empty((len(d), 2 * out), np.float32)    # [up-wanting | down-wanting] errors
+    np.multiply(d_neg, scale_up, out=halves[:, :out])
+    np.multiply(d_pos, scale_down, out=halves[:, out:])
+    stacked = halves.T @ np.maximum(x, zero)
     if x.min() < 0:
-        x_neg = np.maximum(-x, zero)
-        stacked += np.concatenate([d_pos * scale_up, d_neg * scale_down], axis=1).T @ x_neg
-    return stacked.reshape(2, d.shape[1], x.shape[1])
+        np.multiply(d_pos, scale_up, out=halves[:, :out])
+        np.multiply(d_neg, scale_down, out=halves[:, out:])
+        stacked += halves.T @ np.maximum(np.negative(x), zero)
+    return stacked.reshape(2, out, x.shape[1])
 
 
 def make_crossbar(weight: np.ndarray, device: CrossbarDevice, rng: np.random.Generator):
