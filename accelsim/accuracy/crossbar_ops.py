@@ -127,6 +127,7 @@ class AnalogCrossbar:
         """Outer-product update ``W ← W − lr·dyᵀ·x`` with the device's update scheme."""
         xq = self._dac_dequantised(self._encoded_as(x, "forward"))
         dq = self._dac_dequantised(self._encoded_as(dy, "backward"))
+        self._encoded = {"forward": None, "backward": None}  # held only until the update
         scale = np.float32(lr / (2.0 * self.w_max))   # |Δc| per unit |δ·x|
         self._move(UPDATE_SCHEMES[self.device.update_scheme](self, xq, dq, scale))
 
