@@ -147,6 +147,8 @@ class CrossbarConfig(_Strict):
     rows_per_adc: int | None = None
     adc_rate_gsps: PositiveFloat
     read_ns: PositiveFloat
+    read_voltage_v: PositiveFloat = Field(description="read voltage on a driven row; with read_ns "
+                                          "and the device's conductance it prices a cell read")
     write_pulse_ns: PositiveFloat
     device: str = Field(default="ideal", description="device preset of the functional accuracy "
                         "model (accelsim/hardware/crossbar/devices.py)")
