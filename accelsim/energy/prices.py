@@ -21,9 +21,9 @@ Rules (docs/energy.md gives the derivations):
   refreshes × refresh energy; active-standby rank-ns × (active − precharge standby) mW; static
   background = precharge standby per rank × ranks × channels.
 - Crossbar: ADC per conversion by (bits, node); DAC and shift-add scaled from 32 nm; digital
-  accumulation = int32 add. Cell read = V_read² · G_on · read_ns and write pulse = V_write² · G_on
-  · write_pulse_ns of the configured tile and device (:mod:`accelsim.hardware.crossbar.cell_energy`);
-  the table's ``crossbar.cell_read_pj`` / ``write_pulse_pj`` are the fallback for a device without
+  accumulation = int32 add. Cell read = V_read² · G_on · read_ns and write pulse = V_write² ·
+  G_on · write_pulse_ns of the configured tile and device
+  (:mod:`accelsim.hardware.crossbar.cell_energy`); the table's ``crossbar.cell_read_pj`` / ``write_pulse_pj`` are the fallback for a device without
   that physics, and an entry set by a user table wins over the physics.
 """
 from __future__ import annotations
