@@ -13,7 +13,7 @@ Sources (tags of docs/design.md §13):
   crossbar (8 ADCs per 8-crossbar IMA; one ADC converts the 128 columns of its crossbar in one
   ~100 ns cycle), 1200 µm² per ADC; 1-bit DACs of 0.166 µm² per row (170 µm² / 128 rows / 8);
   shift-and-add units of 60 µm², 16-bit inputs streamed one bit per cycle.
-* NeuroSim (DNN_NeuroSim V2.1 ``Param.cpp``, MLP_NeuroSim V3.0 ``Cell.cpp``): 128×128 subarrays,
+* NeuroSim (DNN_NeuroSim V2.1 ``Param.cpp``, MLP_NeuroSim V3.0 ``Cell.cpp``, [T-NS3]): 128×128 subarrays,
   8 columns share one ADC, read pulse 10 ns at a 0.5 V read voltage (``readVoltage`` in both),
   10 ns write pulses, 1T1R cell of 4F × 4F.
 * Murmann ADC survey model (Accelergy ``accelergy-adc-plug-in``, our run): best-case 8-bit ADC
