@@ -1,6 +1,6 @@
 """A buffer's SRAM write buffer is priced: entry write + drain per written word, leakage, area.
 
-Default-table numbers (NVSim 22 nm 64 KB SRAM, docs/energy.md §3): 2.5 pJ per 64-bit write and
+Default-table numbers (NVSim 22 nm 64 KB SRAM, docs/energy.md §5): 2.5 pJ per 64-bit write and
 read, 2.60 mW and 0.077 mm² per 64 KB.
 """
 import math
