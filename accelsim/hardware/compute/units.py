@@ -83,7 +83,7 @@ class SystolicUnit:
         staged: dict[int, int] = {}
         per_step: dict[int, int] = {}
         tiles = [by_name[flow.stationary]] if flow.stationary else []
-        tiles += [wide_c] if flow.outputs_stay else []
+        tiles += [c] if flow.outputs_stay else []
         for op in tiles:
             if op.mode == "stream":
                 staged[op.buffer] = staged.get(op.buffer, 0) + ru_max * cu_max * op.bytes_per_element
