@@ -13,6 +13,8 @@ Hooks (the extension contract, as SimPy resources document theirs):
 * :meth:`ScratchpadBuffer.serve` — a whole step's accesses at once: a contiguous run of reads and
   one of writes; returns the completion cycle. This is what the engine uses: one call per buffer
   and step instead of one event per word (docs/design.md §9);
+* :meth:`ScratchpadBuffer.fill` — a DRAM fill's writes, overlapped with its transfer (they may
+  use the banks from the transfer's start, once the banks are idle; docs/design.md §9);
 * :meth:`ScratchpadBuffer.service` — the same for arbitrary per-bank read and write counts;
 * :meth:`ScratchpadBuffer.spread` — the per-bank histogram of a contiguous run of words under the
   buffer's address interleaving (closed form, cached).
@@ -129,6 +131,17 @@ class ScratchpadBuffer:
         shift = self._cursor
         self._cursor = (self._cursor + units) % self.banks
         return self.arbiter.book_rotated(now, unit, busy, shift, peak)
+
+    def fill(self, words: int, unit: int, issued: int, now: int | None = None) -> int:
+        """Write a DRAM fill of ``words`` words whose transfer was issued at cycle ``issued``,
+        for a step of ``unit`` that starts at ``now``: the DMA writes the banks as the data
+        streams in, so the writes start at ``max(issued, idle)``, ``idle`` being the cycle from
+        which the work booked before is done, but not after ``now`` (banks still busy at ``now``
+        take the fill at ``now``, in the step's window). Return the fill's completion cycle."""
+        now = int(self.env.now) if now is None else now
+        if self.ideal or not words:
+            return now
+        return self.serve(0, words, unit, min(now, max(issued, self.arbiter.idle_from())))
 
     def _serve_buffered(self, now: int, read_words: int, write_words: int, unit: int) -> int:
         """Reads from the banks; writes into the write buffer, drained to the banks behind."""
