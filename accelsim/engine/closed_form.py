@@ -5,7 +5,7 @@ The three processes' times follow a recurrence. With D staging slots per directi
 fetch is issued at ``max(loader free, compute release of step i − D)``, its compute starts at
 ``max(compute free, fetch done)`` and ends when the compute cycles and the busiest bank are both
 done (the release; the banks serve the step's fill from its fetch's issue, as
-:meth:`ScratchpadBuffer.fill` books it, then the step's own accesses), and its write-back takes the k-th output slot (freed when write-back k − D
+:meth:`ScratchpadBuffer.serve_step` books it, then the step's own accesses), and its write-back takes the k-th output slot (freed when write-back k − D
 completed) and is issued at ``max(writer free, hand-over)``. Every number equals the SimPy
 pipeline's as long as the DRAM sees the transfers in the same order. The recurrence issues them
 in time order; a read and a write issued in the same cycle are ordered as SimPy orders them when
@@ -83,9 +83,7 @@ def _recurrence(steps, loads, depth, t0, row, dram, buffers, unit):
                 end = start + step.compute_cycles
                 compute_end = end
                 for b, (r, w, fill) in loads[id(step)]:
-                    if fill:
-                        end = max(end, buffers[b].fill(fill, unit, issued[ci], start))
-                    end = max(end, buffers[b].serve(r, w, unit, start))
+                    end = max(end, buffers[b].serve_step(r, w, fill, unit, issued[ci], start))
                 bank_stall += end - compute_end
                 released[ci] = end
                 timed[ci] = end > start

@@ -5,7 +5,7 @@ the plan touches is double-buffered, else one):
 
 * the *loader* takes a free input slot and fetches the next step's tile from DRAM (so step i+1's
   fetch overlaps step i's compute); the DMA writes the tile into the banks as it streams in, so
-  the fill's bank writes overlap its transfer (:meth:`ScratchpadBuffer.fill`: they start at the
+  the fill's bank writes overlap its transfer (:meth:`ScratchpadBuffer.serve_step`: they start at the
   transfer's issue once the banks are idle, and the step's window waits for them);
 * the *compute* loop takes the next loaded tile, computes for the step's ``compute_cycles``
   while the banks serve the step's accesses — when the busiest bank needs longer than the
@@ -112,9 +112,7 @@ class StepPipeline:
             compute_end = now + step.compute_cycles
             end = compute_end
             for b, (r, w, fill) in loads[id(step)]:
-                if fill:
-                    end = max(end, buffers[b].fill(fill, unit, issued))
-                end = max(end, buffers[b].serve(r, w, unit))
+                end = max(end, buffers[b].serve_step(r, w, fill, unit, issued))
             if end > now:
                 yield env.timeout(end - now)
             shared = [buffers[b] for b, _ in loads[id(step)] if buffers[b].shares]
