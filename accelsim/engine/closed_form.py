@@ -5,8 +5,9 @@ The three processes' times follow a recurrence. With D staging slots per directi
 fetch is issued at ``max(loader free, compute release of step i − D)``, its compute starts at
 ``max(compute free, fetch done)`` and ends when the compute cycles and the busiest bank are both
 done (the release; the banks serve the step's fill from its fetch's issue, as
-:meth:`ScratchpadBuffer.serve_step` books it, then the step's own accesses), and its write-back takes the k-th output slot (freed when write-back k − D
-completed) and is issued at ``max(writer free, hand-over)``. Every number equals the SimPy
+:meth:`ScratchpadBuffer.serve_step` books it, then the step's own accesses), and its write-back
+takes the k-th output slot (freed when write-back k − D completed) and is issued at
+``max(writer free, hand-over)``. Every number equals the SimPy
 pipeline's as long as the DRAM sees the transfers in the same order. The recurrence issues them
 in time order; a read and a write issued in the same cycle are ordered as SimPy orders them when
 one compute release frees both the loader and the writer (the read first). Any other tie is

@@ -5,8 +5,8 @@ the plan touches is double-buffered, else one):
 
 * the *loader* takes a free input slot and fetches the next step's tile from DRAM (so step i+1's
   fetch overlaps step i's compute); the DMA writes the tile into the banks as it streams in, so
-  the fill's bank writes overlap its transfer (:meth:`ScratchpadBuffer.serve_step`: they start at the
-  transfer's issue once the banks are idle, and the step's window waits for them);
+  the fill's bank writes overlap its transfer (:meth:`ScratchpadBuffer.serve_step`: they start
+  at the transfer's issue once the banks are idle, and the step's window waits for them);
 * the *compute* loop takes the next loaded tile, computes for the step's ``compute_cycles``
   while the banks serve the step's accesses — when the busiest bank needs longer than the
   compute, the excess is a *bank-conflict stall* — then frees the input slot and hands the step

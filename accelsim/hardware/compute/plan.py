@@ -43,7 +43,7 @@ class Step:
     writes_by_kind: tuple[tuple[str, int, int], ...] = ()  # (kind, buffer index, bytes)
     reads_by_kind: tuple[tuple[str, int, int], ...] = ()
     #: the part of ``buffer_writes`` that is the DRAM fill of the step's tile (written by the
-    #: DMA while the tile streams in, not by the unit: docs/design.md §9)
+    #: DMA while the tile streams in, not by the unit: docs/design.md §5)
     fill_writes: tuple[tuple[int, int], ...] = ()
 
 
