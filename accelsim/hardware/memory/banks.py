@@ -76,6 +76,7 @@ class ScratchpadBuffer:
         self._cursor = 0   # bank where the next contiguous run starts (rotates, deterministic)
         self._loads: dict[tuple[int, int], tuple[np.ndarray, int, int]] = {}
         self._rotations: dict[tuple[int, int, int], np.ndarray] = {}
+        self._pendings: dict[tuple[int, int, int, int, int], tuple[np.ndarray, int]] = {}
 
     def state(self) -> tuple:
         """Everything :meth:`serve` changes, for :meth:`restore`."""
@@ -159,15 +160,31 @@ class ScratchpadBuffer:
             return self.serve(read_words, write_words, unit, now)
         # book what the fill leaves pending at ``now`` and the step's accesses behind it as one
         # load (the same as booking the fill at ``start``, then the accesses at ``now``)
-        pending = self._rotated(0, fill_words, shift) - (now - start)
-        np.maximum(pending, 0, out=pending)
+        pending, peak = self._pending(fill_words, shift, read_words, write_words, now - start)
         if read_words or write_words:
-            units = self._load(read_words, write_words)[2]
-            pending += self._rotated(read_words, write_words, self._cursor)
-            self._cursor = (self._cursor + units) % self.banks
+            self._cursor = (self._cursor + self._load(read_words, write_words)[2]) % self.banks
         if idle > now:  # banks still busy: the fill joins the step's window
             return self.arbiter.book(now, unit, pending)
-        return self.arbiter.book_rotated(now, unit, pending, 0, int(pending.max()))
+        return self.arbiter.book_rotated(now, unit, pending, 0, peak)
+
+    def _pending(self, fill_words: int, shift: int, read_words: int, write_words: int,
+                 late: int) -> tuple[np.ndarray, int]:
+        """Busy cycles per bank of a fill run from bank ``shift`` that started ``late`` cycles
+        ago, then a run of reads and writes behind it, and their maximum (cached: identical steps
+        repeat with identical offsets)."""
+        key = (fill_words, shift, read_words, write_words, late)
+        hit = self._pendings.get(key)
+        if hit is None:
+            fill_units = self._load(0, fill_words)[2]
+            pending = np.maximum(self._rotated(0, fill_words, shift) - late, 0)
+            if read_words or write_words:
+                pending += self._rotated(read_words, write_words,
+                                         (shift + fill_units) % self.banks)
+            pending.setflags(write=False)
+            if len(self._pendings) >= 4096:
+                self._pendings.clear()
+            hit = self._pendings[key] = (pending, int(pending.max()))
+        return hit
 
     def _rotated(self, read_words: int, write_words: int, shift: int) -> np.ndarray:
         """:meth:`_load`'s busy cycles per bank rotated to start at bank ``shift`` (cached)."""
