@@ -42,6 +42,9 @@ class Step:
     buffer_writes: tuple[tuple[int, int], ...]
     writes_by_kind: tuple[tuple[str, int, int], ...] = ()  # (kind, buffer index, bytes)
     reads_by_kind: tuple[tuple[str, int, int], ...] = ()
+    #: the part of ``buffer_writes`` that is the DRAM fill of the step's tile (written by the
+    #: DMA while the tile streams in, not by the unit: docs/design.md §5)
+    fill_writes: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,7 @@ class StepBuilder:
         self.dram_write = 0
         self.kind_writes: dict[tuple[str, int], int] = {}
         self.kind_reads: dict[tuple[str, int], int] = {}
+        self.fills: dict[int, int] = {}
 
     def _read(self, op: Operand, nbytes: int) -> None:
         self.reads[op.buffer] = self.reads.get(op.buffer, 0) + \
@@ -85,11 +89,12 @@ class StepBuilder:
         key = (op.kind, op.buffer)
         self.kind_reads[key] = self.kind_reads.get(key, 0) + nbytes
 
-    def _write(self, op: Operand, nbytes: int) -> None:
-        self.writes[op.buffer] = self.writes.get(op.buffer, 0) + \
-            -(-nbytes // self.word_bytes[op.buffer])
+    def _write(self, op: Operand, nbytes: int) -> int:
+        words = -(-nbytes // self.word_bytes[op.buffer])
+        self.writes[op.buffer] = self.writes.get(op.buffer, 0) + words
         key = (op.kind, op.buffer)
         self.kind_writes[key] = self.kind_writes.get(key, 0) + nbytes
+        return words
 
     def unit_reads(self, op: Operand, elements: int) -> None:
         """The unit reads ``elements`` of ``op`` from its buffer."""
@@ -102,7 +107,8 @@ class StepBuilder:
     def fetch(self, op: Operand, elements: int) -> None:
         """DRAM → buffer: a DRAM read and a buffer write (the fill)."""
         self.dram_read += elements * op.bytes_per_element
-        self._write(op, elements * op.bytes_per_element)
+        words = self._write(op, elements * op.bytes_per_element)
+        self.fills[op.buffer] = self.fills.get(op.buffer, 0) + words
 
     def drain(self, op: Operand, elements: int) -> None:
         """Buffer → DRAM: a buffer read and a DRAM write."""
@@ -113,7 +119,8 @@ class StepBuilder:
         return Step(compute_cycles, self.dram_read, self.dram_write,
                     tuple(sorted(self.reads.items())), tuple(sorted(self.writes.items())),
                     tuple(sorted((k, b, v) for (k, b), v in self.kind_writes.items())),
-                    tuple(sorted((k, b, v) for (k, b), v in self.kind_reads.items())))
+                    tuple(sorted((k, b, v) for (k, b), v in self.kind_reads.items())),
+                    tuple(sorted((b, w) for b, w in self.fills.items() if w)))
 
 
 def share(total: int, parts: int, j: int) -> int:
