@@ -4,8 +4,10 @@ runs alone (no other event pending, so nothing else touches the DRAM or the bank
 The three processes' times follow a recurrence. With D staging slots per direction, step i's
 fetch is issued at ``max(loader free, compute release of step i − D)``, its compute starts at
 ``max(compute free, fetch done)`` and ends when the compute cycles and the busiest bank are both
-done (the release), and its write-back takes the k-th output slot (freed when write-back k − D
-completed) and is issued at ``max(writer free, hand-over)``. Every number equals the SimPy
+done (the release; the banks serve the step's fill from its fetch's issue, as
+:meth:`ScratchpadBuffer.serve_step` books it, then the step's own accesses), and its write-back
+takes the k-th output slot (freed when write-back k − D completed) and is issued at
+``max(writer free, hand-over)``. Every number equals the SimPy
 pipeline's as long as the DRAM sees the transfers in the same order. The recurrence issues them
 in time order; a read and a write issued in the same cycle are ordered as SimPy orders them when
 one compute release frees both the loader and the writer (the read first). Any other tie is
@@ -48,6 +50,7 @@ def closed_form(steps: list[Step], loads: dict, depth: int, row: OpRow, t0: int,
 def _recurrence(steps, loads, depth, t0, row, dram, buffers, unit):
     n = len(steps)
     loaded = [0] * n       # cycle each step's tile is in its slot
+    issued = [0] * n       # cycle each step's fetch was issued (its fill may start then)
     released = [0] * n     # cycle each step's compute (and banks) finished: its input slot frees
     timed = [False] * n    # whether the compute waited for a timeout (released > start)
     queued: list[tuple[int, int, bool]] = []  # per write-back: (step, hand-over cycle, slot free)
@@ -63,7 +66,8 @@ def _recurrence(steps, loads, depth, t0, row, dram, buffers, unit):
             while li < n and not steps[li].dram_read_bytes:  # no fetch: straight to the slot
                 if li >= depth and ci <= li - depth:
                     break
-                loaded[li] = loader = max(loader, t0 if li < depth else released[li - depth])
+                loaded[li] = issued[li] = loader = \
+                    max(loader, t0 if li < depth else released[li - depth])
                 li += 1
                 progressed = True
             while ci < li:
@@ -79,8 +83,8 @@ def _recurrence(steps, loads, depth, t0, row, dram, buffers, unit):
                 dram_stall += start - compute
                 end = start + step.compute_cycles
                 compute_end = end
-                for b, (r, w) in loads[id(step)]:
-                    end = max(end, buffers[b].serve(r, w, unit, start))
+                for b, (r, w, fill) in loads[id(step)]:
+                    end = max(end, buffers[b].serve_step(r, w, fill, unit, issued[ci], start))
                 bank_stall += end - compute_end
                 released[ci] = end
                 timed[ci] = end > start
@@ -111,6 +115,7 @@ def _recurrence(steps, loads, depth, t0, row, dram, buffers, unit):
                 raise _Undecided
         if read_at is not None and (write_at is None or read_at <= write_at):
             cost = dram.transfer(steps[li].dram_read_bytes, now=read_at)
+            issued[li] = read_at
             loaded[li] = loader = max(read_at, row.add_dram(cost))
             li += 1
         else:

@@ -4,7 +4,9 @@ Three SimPy processes share the operation's staging slots (two per direction whe
 the plan touches is double-buffered, else one):
 
 * the *loader* takes a free input slot and fetches the next step's tile from DRAM (so step i+1's
-  fetch overlaps step i's compute);
+  fetch overlaps step i's compute); the DMA writes the tile into the banks as it streams in, so
+  the fill's bank writes overlap its transfer (:meth:`ScratchpadBuffer.serve_step`: they start
+  at the transfer's issue once the banks are idle, and the step's window waits for them);
 * the *compute* loop takes the next loaded tile, computes for the step's ``compute_cycles``
   while the banks serve the step's accesses — when the busiest bank needs longer than the
   compute, the excess is a *bank-conflict stall* — then frees the input slot and hands the step
@@ -86,9 +88,10 @@ class StepPipeline:
         def loader():
             for step in steps:
                 yield in_slots.get(1)
+                issued = int(env.now)
                 if step.dram_read_bytes:
                     yield from transfer("read", step.dram_read_bytes)
-                in_q.put(step)
+                in_q.put((step, issued))
 
         def writer():
             while True:
@@ -103,13 +106,13 @@ class StepPipeline:
         dram_stall = bank_stall = 0
         for step in steps:
             t0 = env.now
-            yield in_q.get()
+            _, issued = yield in_q.get()
             dram_stall += env.now - t0
             now = int(env.now)
             compute_end = now + step.compute_cycles
             end = compute_end
-            for b, (r, w) in loads[id(step)]:
-                end = max(end, buffers[b].serve(r, w, unit))
+            for b, (r, w, fill) in loads[id(step)]:
+                end = max(end, buffers[b].serve_step(r, w, fill, unit, issued))
             if end > now:
                 yield env.timeout(end - now)
             shared = [buffers[b] for b, _ in loads[id(step)] if buffers[b].shares]
@@ -135,11 +138,15 @@ class StepPipeline:
         row.bank_conflict_stall_cycles = int(bank_stall)
 
 
-def bank_loads(step: Step) -> tuple[tuple[int, tuple[int, int]], ...]:
-    """A step's (read words, write words) per buffer, in buffer order."""
+def bank_loads(step: Step) -> tuple[tuple[int, tuple[int, int, int]], ...]:
+    """A step's (read words, the unit's write words, fill write words) per buffer, in buffer
+    order."""
     out: dict[int, list[int]] = {}
     for b, w in step.buffer_reads:
-        out.setdefault(b, [0, 0])[0] += w
+        out.setdefault(b, [0, 0, 0])[0] += w
     for b, w in step.buffer_writes:
-        out.setdefault(b, [0, 0])[1] += w
-    return tuple((b, (r, w)) for b, (r, w) in sorted(out.items()))
+        out.setdefault(b, [0, 0, 0])[1] += w
+    for b, w in step.fill_writes:
+        out[b][1] -= w
+        out[b][2] += w
+    return tuple((b, (r, w, f)) for b, (r, w, f) in sorted(out.items()))

@@ -7,9 +7,9 @@ import pytest
 import simpy
 
 from accelsim.engine.observers import Observer
-from accelsim.engine.pipeline import StepPipeline
+from accelsim.engine.pipeline import StepPipeline, bank_loads
 from accelsim.engine.rows import OpRow
-from accelsim.hardware.compute.plan import Plan, Segment, Step
+from accelsim.hardware.compute.plan import Operand, Plan, Segment, Step, StepBuilder
 from accelsim.hardware.memory.banks import ScratchpadBuffer
 from accelsim.hardware.memory.buffer_config import Buffer
 from accelsim.hardware.memory.dram import DramChannels
@@ -30,11 +30,12 @@ def mode(request):
     return request.param
 
 
-def play(steps, repeat, mode, *, double_buffered=True, dram=SLOW, ideal_banks=True):
+def play(steps, repeat, mode, *, double_buffered=True, dram=SLOW, ideal_banks=True,
+         technology="sram_22nm"):
     env = simpy.Environment()
     cfg = Buffer(name="b", capacity_bytes=1 << 20, banks=1, word_bytes=8, holds=["ifmap"],
                  double_buffered=double_buffered)
-    buf = ScratchpadBuffer(env, cfg, resolve_technology("sram_22nm", {}), 1.0,
+    buf = ScratchpadBuffer(env, cfg, resolve_technology(technology, {}), 1.0,
                            ideal=ideal_banks)
     observers = [_Count()] if mode == "simpy" else []
     pipe = StepPipeline(env, DramChannels(env, dram, 1.0), [buf], [cfg], observers=observers)
@@ -103,3 +104,35 @@ def test_fetch_bound_steps_expose_the_fetch_excess(mode, double_buffered):
     expect = 4 * 138 + 40 if double_buffered else 4 * (138 + 40)
     assert end == expect
     assert row.dram_stall_cycles == end - 4 * 40
+
+
+@pytest.mark.parametrize("technology,bank_stall", [
+    # SRAM: a write takes ceil(0.44 ns) = 1 cycle, the 16 fill writes 16 cycles, hidden in the
+    # 138-cycle transfer; the step's own read (1 cycle) fits its 5 compute cycles: no bank stall
+    ("sram_22nm", 0),
+    # STT-MRAM: a write takes ceil(10.39 ns) = 11 cycles, the fill 16 × 11 = 176 > 138: the
+    # bank is still writing the tile when it has arrived; the step's read (ceil(1.95) = 2) queues
+    # behind it and ends at 176 + 2 = 178, 178 − (138 + 5) = 35 cycles past the compute
+    ("stt_mram_22nm", 35),
+])
+def test_a_fill_writes_the_banks_while_it_streams_in(mode, technology, bank_stall):
+    # one step: fetch 128 B = 16 words into one bank (128 + 10 = 138 cycles, all a DRAM stall),
+    # compute 5 cycles reading 1 word. The fill's bank writes overlap the transfer; counted one
+    # after the other they would add 16 writes to the step's window (SRAM: 17 − 5 = 12 cycles of
+    # bank stall; STT-MRAM: 176 + 2 − 5 = 173)
+    step = Step(5, 128, 0, ((0, 1),), ((0, 16),), fill_writes=((0, 16),))
+    end, row = play([step], 1, mode, ideal_banks=False, technology=technology)
+    assert row.dram_stall_cycles == 138
+    assert row.bank_conflict_stall_cycles == bank_stall
+    assert end == 5 + 138 + bank_stall
+
+
+def test_a_fetch_is_recorded_as_the_fill_of_the_step():
+    op = Operand("x", "ifmap", 0, 2, "stream", 64)
+    sb = StepBuilder([8])
+    sb.fetch(op, 20)          # 40 B: 5 words written by the DMA
+    sb.unit_writes(op, 8)     # 16 B: 2 words written by the unit
+    step = sb.build(1)
+    assert step.buffer_writes == ((0, 7),)
+    assert step.fill_writes == ((0, 5),)
+    assert bank_loads(step) == ((0, (0, 2, 5)),)

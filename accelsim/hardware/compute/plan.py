@@ -42,6 +42,9 @@ class Step:
     buffer_writes: tuple[tuple[int, int], ...]
     writes_by_kind: tuple[tuple[str, int, int], ...] = ()  # (kind, buffer index, bytes)
     reads_by_kind: tuple[tuple[str, int, int], ...] = ()
+    #: the part of ``buffer_writes`` that is the DRAM fill of the step's tile (written by the
+    #: DMA while the tile streams in, not by the unit: docs/design.md §5)
+    fill_writes: tuple[tuple[int, int], ...] = ()
     psum_read_bytes: int = 0    # partial sums read back (from the buffer), at accumulator width
     psum_write_bytes: int = 0   # partial sums written (to the buffer), at accumulator width
 
@@ -80,6 +83,7 @@ class StepBuilder:
         self.dram_write = 0
         self.kind_writes: dict[tuple[str, int], int] = {}
         self.kind_reads: dict[tuple[str, int], int] = {}
+        self.fills: dict[int, int] = {}
         self.psum_read = 0
         self.psum_write = 0
 
@@ -89,11 +93,12 @@ class StepBuilder:
         key = (op.kind, op.buffer)
         self.kind_reads[key] = self.kind_reads.get(key, 0) + nbytes
 
-    def _write(self, op: Operand, nbytes: int) -> None:
-        self.writes[op.buffer] = self.writes.get(op.buffer, 0) + \
-            -(-nbytes // self.word_bytes[op.buffer])
+    def _write(self, op: Operand, nbytes: int) -> int:
+        words = -(-nbytes // self.word_bytes[op.buffer])
+        self.writes[op.buffer] = self.writes.get(op.buffer, 0) + words
         key = (op.kind, op.buffer)
         self.kind_writes[key] = self.kind_writes.get(key, 0) + nbytes
+        return words
 
     def unit_reads(self, op: Operand, elements: int) -> None:
         """The unit reads ``elements`` of ``op`` from its buffer."""
@@ -117,7 +122,8 @@ class StepBuilder:
     def fetch(self, op: Operand, elements: int) -> None:
         """DRAM → buffer: a DRAM read and a buffer write (the fill)."""
         self.dram_read += elements * op.bytes_per_element
-        self._write(op, elements * op.bytes_per_element)
+        words = self._write(op, elements * op.bytes_per_element)
+        self.fills[op.buffer] = self.fills.get(op.buffer, 0) + words
 
     def drain(self, op: Operand, elements: int) -> None:
         """Buffer → DRAM: a buffer read and a DRAM write."""
@@ -129,6 +135,7 @@ class StepBuilder:
                     tuple(sorted(self.reads.items())), tuple(sorted(self.writes.items())),
                     tuple(sorted((k, b, v) for (k, b), v in self.kind_writes.items())),
                     tuple(sorted((k, b, v) for (k, b), v in self.kind_reads.items())),
+                    tuple(sorted((b, w) for b, w in self.fills.items() if w)),
                     self.psum_read, self.psum_write)
 
 

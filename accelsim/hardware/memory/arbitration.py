@@ -84,6 +84,10 @@ class FifoArbiter:
     def completion(self, now: int, unit: int) -> int:
         return now
 
+    def idle_from(self) -> int:
+        """The cycle from which no booked access is pending on any bank."""
+        return self._horizon
+
 
 class _SharingArbiter:
     """Pending cycles per unit and bank, drained as time passes under the policy.
@@ -148,6 +152,10 @@ class _SharingArbiter:
         end = self._finish(now, unit, busy > 0)
         self._alone, self._alone_end = -1, 0
         return end
+
+    def idle_from(self) -> int:
+        """The cycle from which no booked access is pending on any bank."""
+        return self._horizon
 
     def completion(self, now: int, unit: int) -> int:
         """The cycle ``unit``'s pending loads complete if nothing else arrives."""

@@ -13,6 +13,9 @@ Hooks (the extension contract, as SimPy resources document theirs):
 * :meth:`ScratchpadBuffer.serve` — a whole step's accesses at once: a contiguous run of reads and
   one of writes; returns the completion cycle. This is what the engine uses: one call per buffer
   and step instead of one event per word (docs/design.md §9);
+* :meth:`ScratchpadBuffer.serve_step` — a step's DRAM fill, overlapped with its transfer (its
+  writes may use the banks from the transfer's issue, once they are idle), then its own
+  accesses (docs/design.md §5);
 * :meth:`ScratchpadBuffer.service` — the same for arbitrary per-bank read and write counts;
 * :meth:`ScratchpadBuffer.spread` — the per-bank histogram of a contiguous run of words under the
   buffer's address interleaving (closed form, cached).
@@ -72,6 +75,8 @@ class ScratchpadBuffer:
         self.shares = self.arbiter.shares and not ideal
         self._cursor = 0   # bank where the next contiguous run starts (rotates, deterministic)
         self._loads: dict[tuple[int, int], tuple[np.ndarray, int, int]] = {}
+        self._rotations: dict[tuple[int, int, int], np.ndarray] = {}
+        self._pendings: dict[tuple[int, int, int, int, int], tuple[np.ndarray, int]] = {}
 
     def state(self) -> tuple:
         """Everything :meth:`serve` changes, for :meth:`restore`."""
@@ -129,6 +134,65 @@ class ScratchpadBuffer:
         shift = self._cursor
         self._cursor = (self._cursor + units) % self.banks
         return self.arbiter.book_rotated(now, unit, busy, shift, peak)
+
+    def serve_step(self, read_words: int, write_words: int, fill_words: int, unit: int,
+                   issued: int, now: int | None = None) -> int:
+        """A step's accesses issued at ``now``: first its DRAM fill of ``fill_words`` words, whose
+        transfer was issued at cycle ``issued``, then its own ``read_words`` reads and
+        ``write_words`` writes (:meth:`serve`); return the completion of both.
+
+        The DMA writes the banks as the data streams in, so the fill's writes start at
+        ``f = min(now, max(issued, idle))``, ``idle`` being the cycle from which the work booked
+        before is done: banks still busy at ``now`` take the fill at ``now``, in the step's
+        window (docs/design.md §5, fill overlap)."""
+        now = int(self.env.now) if now is None else now
+        if self.ideal or not fill_words:
+            return self.serve(read_words, write_words, unit, now)
+        idle = self.arbiter.idle_from()
+        start = min(now, max(issued, idle))
+        if self.write_buffer is not None:
+            return max(self.serve(0, fill_words, unit, start),
+                       self.serve(read_words, write_words, unit, now))
+        _, fill_peak, fill_units = self._load(0, fill_words)
+        shift = self._cursor
+        self._cursor = (shift + fill_units) % self.banks
+        if start + fill_peak <= now:  # the fill landed before the step starts
+            return self.serve(read_words, write_words, unit, now)
+        # book what the fill leaves pending at ``now`` and the step's accesses behind it as one
+        # load (the same as booking the fill at ``start``, then the accesses at ``now``)
+        pending, peak = self._pending(fill_words, shift, read_words, write_words, now - start)
+        if read_words or write_words:
+            self._cursor = (self._cursor + self._load(read_words, write_words)[2]) % self.banks
+        if idle > now:  # banks still busy: the fill joins the step's window
+            return self.arbiter.book(now, unit, pending)
+        return self.arbiter.book_rotated(now, unit, pending, 0, peak)
+
+    def _pending(self, fill_words: int, shift: int, read_words: int, write_words: int,
+                 late: int) -> tuple[np.ndarray, int]:
+        """Busy cycles per bank of a fill run from bank ``shift`` that started ``late`` cycles
+        ago, then a run of reads and writes behind it, and their maximum (cached: identical steps
+        repeat with identical offsets)."""
+        key = (fill_words, shift, read_words, write_words, late)
+        hit = self._pendings.get(key)
+        if hit is None:
+            fill_units = self._load(0, fill_words)[2]
+            pending = np.maximum(self._rotated(0, fill_words, shift) - late, 0)
+            if read_words or write_words:
+                pending += self._rotated(read_words, write_words,
+                                         (shift + fill_units) % self.banks)
+            pending.setflags(write=False)
+            if len(self._pendings) >= 4096:
+                self._pendings.clear()
+            hit = self._pendings[key] = (pending, int(pending.max()))
+        return hit
+
+    def _rotated(self, read_words: int, write_words: int, shift: int) -> np.ndarray:
+        """:meth:`_load`'s busy cycles per bank rotated to start at bank ``shift`` (cached)."""
+        key = (read_words, write_words, shift)
+        hit = self._rotations.get(key)
+        if hit is None:
+            hit = self._rotations[key] = np.roll(self._load(read_words, write_words)[0], shift)
+        return hit
 
     def _serve_buffered(self, now: int, read_words: int, write_words: int, unit: int) -> int:
         """Reads from the banks; writes into the write buffer, drained to the banks behind."""
