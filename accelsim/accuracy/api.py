@@ -16,8 +16,9 @@ from accelsim.accuracy.error_profile import CrossbarSpec, ErrorSpec, spec_from_p
 from accelsim.accuracy.profiles import DEFAULT_PROFILE, PROFILES
 from accelsim.accuracy.trainer import History, TrainConfig, train
 from accelsim.accuracy.workload_network import (
-    CROSSBAR_KINDS,
+    crossbar_layers,
     load_network_workload,
+    normalised,
     plan_network,
     scaling_of,
     training_batch,
@@ -60,14 +61,13 @@ class Experiment:
                               source=self.source, field="optimizer",
                               fix="use sgd_momentum or sgd")
         self.plans, self.notes = plan_network(self.workload, self.source, self.data.input_shape)
-        self.scaling = scaling_of(self.workload, self.data.input_shape)
-        normalised = any(p.kind == "batch_norm" for p in self.plans)
+        self.scaling = scaling_of(self.workload, self.source, self.data.input_shape)
         momentum = DEFAULT_MOMENTUM if self.workload.optimizer == "sgd_momentum" else 0.0
         self.config = TrainConfig(epochs=epochs, lr=lr, momentum=momentum, seed=seed,
                                   batch=batch or training_batch(self.workload, self.plans,
                                                                 self.notes),
                                   crossbar_lr=crossbar_lr, schedule=self.profile.schedule,
-                                  drop_last=normalised)
+                                  drop_last=normalised(self.plans))
         self._check_work(max_iterations)
         self.formats = {k: getattr(self.workload.formats, k) for k in TENSOR_KINDS}
         self._ideal: dict[tuple, History] = {}
@@ -89,7 +89,7 @@ class Experiment:
 
     @property
     def weight_layers(self) -> list[str]:
-        return [p.name for p in self.plans if p.kind in CROSSBAR_KINDS]
+        return crossbar_layers(self.plans)
 
     def resolve_crossbar(self, spec: CrossbarSpec | None, source: str | None
                          ) -> tuple[CrossbarDevice | None, list[str]]:

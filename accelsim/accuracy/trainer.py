@@ -40,7 +40,8 @@ from accelsim.accuracy.network import SGDMomentum, WeightLayer, softmax_cross_en
 from accelsim.accuracy.network_graph import Network
 from accelsim.accuracy.protection import Protection
 from accelsim.accuracy.storage import TensorMemory
-from accelsim.accuracy.workload_network import LayerPlan, build_network
+from accelsim.accuracy.kinds.base import LayerPlan
+from accelsim.accuracy.workload_network import build_network
 from accelsim.core.formats import TENSOR_KINDS
 from accelsim.hardware.crossbar.devices import CrossbarDevice
 
@@ -120,7 +121,7 @@ def _train(plans, data, config, formats, bit_error_rate, device, crossbar_layers
             layer.weight = memory.write("weight", layer.weight)
         layer.bias = memory.write("weight", layer.bias)
     optimizer = SGDMomentum(config.lr, config.momentum)
-    flat_input = plans[0].kind == "linear"
+    flat_input = len(plans[0].in_shape) == 1
     train_x = _inputs(data.train_x, flat_input)
     test_x = _inputs(data.test_x, flat_input)
     history = History()
