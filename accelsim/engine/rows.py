@@ -31,6 +31,8 @@ class OpRow:
     dram_refreshes: int = 0
     dram_active_rank_ns: float = 0.0
     spill_bytes: int = 0
+    psum_read_bytes: int = 0
+    psum_write_bytes: int = 0
     buffer_reads: dict[str, int] = field(default_factory=dict)    # words
     buffer_writes: dict[str, int] = field(default_factory=dict)   # words
     writes_by_kind: dict[tuple[str, str], int] = field(default_factory=dict)  # bytes
@@ -74,6 +76,8 @@ class OpRow:
             self.steps += n
             self.dram_read_bytes += s.dram_read_bytes * n
             self.dram_write_bytes += s.dram_write_bytes * n
+            self.psum_read_bytes += s.psum_read_bytes * n
+            self.psum_write_bytes += s.psum_write_bytes * n
             for b, w in s.buffer_reads:
                 name = buffer_names[b]
                 self.buffer_reads[name] = self.buffer_reads.get(name, 0) + w * n

@@ -46,7 +46,8 @@ def layer_rows(run: Run) -> list[dict]:
              "c_write_elements": r.array_elements.get("c_write", 0),
              "dram_read_bytes": r.dram_read_bytes, "dram_write_bytes": r.dram_write_bytes,
              "dram_activations": r.dram_activations, "dram_refreshes": r.dram_refreshes,
-             "dram_active_rank_ns": round(r.dram_active_rank_ns, 3), "spill_bytes": r.spill_bytes}
+             "dram_active_rank_ns": round(r.dram_active_rank_ns, 3), "spill_bytes": r.spill_bytes,
+             "psum_read_bytes": r.psum_read_bytes, "psum_write_bytes": r.psum_write_bytes}
         for n in names:
             d[f"buffer_{n}_read_words"] = r.buffer_reads.get(n, 0)
             d[f"buffer_{n}_write_words"] = r.buffer_writes.get(n, 0)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 import accelsim.workload.kinds  # noqa: F401  (registers every layer kind)
 from accelsim.core.errors import ConfigError
-from accelsim.core.formats import NumberFormat
+from accelsim.core.formats import AccumulatorFormat, NumberFormat, default_accumulator
 from accelsim.core.ranges import range_of
 from accelsim.workload.kinds.add import Add
 from accelsim.workload.kinds.base import LAYER_KINDS, LayerKind
@@ -57,6 +57,18 @@ class Formats(BaseModel):
     master_weight: NumberFormat | None = Field(
         default=None, description="mixed precision: the format of the master weights the "
         "optimizer updates (e.g. fp32 under bf16 compute); default: none, the weights themselves")
+    accumulator: AccumulatorFormat = Field(
+        default="fp32",
+        description="the format of the partial sums the arrays accumulate, write to and read "
+        "back from the scratchpad; default: int32 for int8 MACs, fp32 otherwise")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_accumulator(cls, data):
+        if isinstance(data, dict) and data.get("accumulator") is None:
+            mac = data.get("mac", cls.model_fields["mac"].default)
+            data = {**data, "accumulator": default_accumulator(mac)}
+        return data
 
 
 class Workload(BaseModel):

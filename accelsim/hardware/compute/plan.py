@@ -45,6 +45,8 @@ class Step:
     #: the part of ``buffer_writes`` that is the DRAM fill of the step's tile (written by the
     #: DMA while the tile streams in, not by the unit: docs/design.md §5)
     fill_writes: tuple[tuple[int, int], ...] = ()
+    psum_read_bytes: int = 0    # partial sums read back (from the buffer), at accumulator width
+    psum_write_bytes: int = 0   # partial sums written (to the buffer), at accumulator width
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,8 @@ class StepBuilder:
         self.kind_writes: dict[tuple[str, int], int] = {}
         self.kind_reads: dict[tuple[str, int], int] = {}
         self.fills: dict[int, int] = {}
+        self.psum_read = 0
+        self.psum_write = 0
 
     def _read(self, op: Operand, nbytes: int) -> None:
         self.reads[op.buffer] = self.reads.get(op.buffer, 0) + \
@@ -104,6 +108,17 @@ class StepBuilder:
         """The unit writes ``elements`` of ``op`` into its buffer."""
         self._write(op, elements * op.bytes_per_element)
 
+    def psum_reads(self, op: Operand, elements: int) -> None:
+        """The unit reads back ``elements`` partial sums of ``op`` (``op`` at accumulator
+        width)."""
+        self.psum_read += elements * op.bytes_per_element
+        self.unit_reads(op, elements)
+
+    def psum_writes(self, op: Operand, elements: int) -> None:
+        """The unit writes ``elements`` partial sums of ``op`` (``op`` at accumulator width)."""
+        self.psum_write += elements * op.bytes_per_element
+        self.unit_writes(op, elements)
+
     def fetch(self, op: Operand, elements: int) -> None:
         """DRAM → buffer: a DRAM read and a buffer write (the fill)."""
         self.dram_read += elements * op.bytes_per_element
@@ -120,7 +135,8 @@ class StepBuilder:
                     tuple(sorted(self.reads.items())), tuple(sorted(self.writes.items())),
                     tuple(sorted((k, b, v) for (k, b), v in self.kind_writes.items())),
                     tuple(sorted((k, b, v) for (k, b), v in self.kind_reads.items())),
-                    tuple(sorted((b, w) for b, w in self.fills.items() if w)))
+                    tuple(sorted((b, w) for b, w in self.fills.items() if w)),
+                    self.psum_read, self.psum_write)
 
 
 def share(total: int, parts: int, j: int) -> int:

@@ -5,9 +5,10 @@ their kinds in :data:`~accelsim.hardware.compute.contract.UNIT_KINDS` under the 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from accelsim.core.errors import ConfigError
+from accelsim.core.formats import ACCUMULATOR_BYTES, default_accumulator
 from accelsim.hardware.compute.config import SystolicArray
 from accelsim.hardware.compute.contract import UNIT_KINDS, UnitKind
 from accelsim.hardware.compute.dataflows import DATAFLOWS
@@ -53,11 +54,14 @@ class _Density:
 
 
 class SystolicUnit:
-    """One R×C systolic array; the dataflow is a parameter of this one model."""
+    """One R×C systolic array; the dataflow is a parameter of this one model. Partial sums that
+    leave the array (row folds of ws and is) are stored and read back in the ``accumulator``
+    format; the final output is written once in its own."""
 
-    def __init__(self, cfg: SystolicArray):
+    def __init__(self, cfg: SystolicArray, accumulator: str = "fp32"):
         self.cfg = cfg
         self.name = cfg.name
+        self.accumulator = accumulator
 
     def accepts(self, node: dict) -> bool:
         return node["work"]["type"] == "gemm"
@@ -70,7 +74,10 @@ class SystolicUnit:
         mp = map_gemm(self.cfg.dataflow, self.cfg.rows, self.cfg.cols, work.m, work.k, work.n)
         flow = DATAFLOWS.get(mp.dataflow)
         ru_max, cu_max = min(mp.rows, mp.sr), min(mp.cols, mp.sc)
-        by_name = {"a": a, "b": b, "c": c}
+        psum = replace(c, bytes_per_element=ACCUMULATOR_BYTES[self.accumulator])
+        has_psums = mp.row_folds > 1 and not flow.outputs_stay
+        wide_c = psum if has_psums and psum.bytes_per_element > c.bytes_per_element else c
+        by_name = {"a": a, "b": b, "c": wide_c}
         width = {"rows": ru_max, "cols": cu_max}
         # stationary tile (ws: B, is: A; os: the C tile) and per-T-step streamed bytes, per buffer
         staged: dict[int, int] = {}
@@ -106,7 +113,7 @@ class SystolicUnit:
         segments = []
         n_chunks = -(-mp.t // t_chunk)
         sizes = [size for size, n in split(mp.t, n_chunks) for _ in range(n)]
-        folds = _FoldSteps(mp, a, b, c, word_bytes, dense, extra)
+        folds = _FoldSteps(mp, a, b, c, psum, word_bytes, dense, extra)
         for g in mp.fold_groups():
             memo: dict = {}
             steps = []
@@ -126,13 +133,14 @@ class SystolicUnit:
 
 @dataclass(frozen=True)
 class _FoldSteps:
-    """The steps of one GEMM's folds: the mapping, the three operands (A, B, C) as served, the
-    buffers' word sizes, A's and B's stored density and the cycles a fold adds to its first
-    step."""
+    """The steps of one GEMM's folds: the mapping, the three operands (A, B, C) as served, C's
+    partial sums (C at accumulator width), the buffers' word sizes, A's and B's stored density
+    and the cycles a fold adds to its first step."""
     mp: SystolicMapping
     a: Operand
     b: Operand
     c: Operand
+    psum: Operand
     word_bytes: list[int]
     dense: tuple[_Density, _Density]
     extra: int
@@ -151,12 +159,16 @@ class _FoldSteps:
                 sb.fetch(op, d.of(el))
         if psum:  # accumulate into earlier row folds' partial sums
             if c.mode == "stream":
-                sb.fetch(c, psum)
-            sb.unit_reads(c, psum)
-        sb.unit_writes(c, c_el)
+                sb.fetch(self.psum, psum)
+            sb.psum_reads(self.psum, psum)
+        out = c if tr.final_c else self.psum  # the final output at its format, else partial sums
+        if tr.final_c:
+            sb.unit_writes(c, c_el)
+        else:
+            sb.psum_writes(self.psum, c_el)
         # results leave for DRAM as they are produced (stream: partial sums too), or once final
         if c.mode == "stream" or (c.mode == "writeback" and tr.final_c):
-            sb.drain(c, c_el)
+            sb.drain(out, c_el)
         return sb.build(t + (extra if first else 0))
 
 
@@ -187,12 +199,14 @@ class SystolicArrays(UnitKind):
     is free takes the next ready one."""
     precedence = 10
 
-    def __init__(self, arrays: list[SystolicArray]):
-        self.units = [SystolicUnit(a) for a in arrays]
+    def __init__(self, arrays: list[SystolicArray], accumulator: str = "fp32"):
+        self.units = [SystolicUnit(a, accumulator) for a in arrays]
 
     @classmethod
     def build(cls, hw, graph) -> SystolicArrays:
-        return cls(hw.arrays)
+        formats = graph.graph.get("formats", {})
+        acc = formats.get("accumulator") or default_accumulator(formats.get("mac", "bf16"))
+        return cls(hw.arrays, acc)
 
 
 @UNIT_KINDS.register("vector")
