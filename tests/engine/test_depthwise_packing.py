@@ -98,3 +98,20 @@ def test_packing_moves_the_same_operands(dataflow):
         assert b.dram_read_bytes <= a.dram_read_bytes, phase
     words = (per["forward"].buffer_reads["filter"], packed["forward"].buffer_reads["filter"])
     assert words == FORWARD_FILTER_WORDS[dataflow]
+
+
+@pytest.mark.parametrize("dataflow", ["os", "ws", "is"])
+def test_packed_with_overlapped_folds_plays_its_closed_form(dataflow):
+    """Overlapped folds: one whole fold, then every fold of every pack at its overlapped rate."""
+    base = machine(20, 4, dataflow, ideal=True).model_dump()
+    base["arrays"][0].update(depthwise="packed", fold_overlap=True)
+    hw = HardwareConfig.model_validate(base)
+    wl = Workload.model_validate({"name": "dw", "batch": 1, "layers": LAYERS})
+    fwd = next(r for r in simulate(hw, build_graph(wl, "training")).result.rows
+               if (r.layer, r.phase) == ("dw", "forward"))
+    # forward packs as in PACKED; overlapped fold: os T, ws/is max(T, R)
+    expect = {"os": (58 - 36) + 36 + 9,           # the tail R + C − 2, then T of each fold
+              "ws": (58 - 20) + 3 * 20,           # T = 16 < R = 20
+              "is": (44 - 20) + 2 * 4 * 20 + 4 * 20}[dataflow]
+    assert fwd.compute_cycles == expect
+    assert fwd.total_cycles == expect  # an ideal machine plays the closed form, no stalls
