@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from accelsim import __version__
 from accelsim.core import shipped
 from accelsim.core.errors import ConfigError
+from accelsim.core.limits import DEFAULT_MAX_STEPS
 from accelsim.energy.check import check_priceable
 from accelsim.hardware import loader
 from accelsim.hardware.config import HardwareConfig
@@ -66,17 +67,18 @@ def load_graph(workload_path: str | Path, phases: str = "training",
         return g
     workload = load_workload(p)
     if batch is not None:
-        workload = workload.with_batch(batch)
+        workload = workload.with_batch(batch, source=str(p), field="--batch")
     return build_graph(workload, phases, source=str(p))
 
 
 def run_files(hw_path: str | Path, workload_path: str | Path, phases: str = "training",
-              batch: int | None = None, seed: int = 0, observers=()) -> Run:
+              batch: int | None = None, seed: int = 0, observers=(),
+              max_steps: int | None = DEFAULT_MAX_STEPS) -> Run:
     from accelsim.engine.run import simulate
     hw = load_hardware(hw_path)
     graph = load_graph(workload_path, phases, batch)
     try:
-        return simulate(hw, graph, seed, observers, str(hw_path), str(workload_path))
+        return simulate(hw, graph, seed, observers, str(hw_path), str(workload_path), max_steps)
     except ConfigError as exc:  # e.g. a tile that does not fit: name the config file
         if exc.source is None:
             exc.source = str(hw_path)

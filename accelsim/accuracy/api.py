@@ -24,6 +24,8 @@ from accelsim.accuracy.workload_network import (
 )
 from accelsim.core.errors import ConfigError
 from accelsim.core.formats import TENSOR_KINDS
+from accelsim.core.limits import DEFAULT_MAX_SAMPLE_PASSES
+from accelsim.core.ranges import Seed, range_of
 from accelsim.hardware.crossbar.devices import DEVICES, CrossbarDevice, resolve_device
 
 SCHEMA = "accelsim.accuracy/1"
@@ -38,9 +40,13 @@ class Experiment:
     def __init__(self, network: str = "mlp", *, epochs: int = DEFAULT_EPOCHS, seed: int = 0,
                  lr: float = DEFAULT_LR, batch: int | None = None,
                  crossbar_lr: float | None = None, profile: str = DEFAULT_PROFILE,
-                 dataset: str = DEFAULT_DATASET):
+                 dataset: str = DEFAULT_DATASET,
+                 max_iterations: int | None = DEFAULT_MAX_SAMPLE_PASSES):
         if epochs < 1:
             raise ConfigError(f"epochs must be at least 1, got {epochs}", source="--epochs")
+        if problem := range_of(Seed).problem(seed):
+            raise ConfigError(problem, field="--seed", fix="use a seed in "
+                              f"{range_of(Seed).text()} (with --repeats R: seed + R - 1 too)")
         if not (lr > 0 and math.isfinite(lr)):
             raise ConfigError(f"learning rate must be positive, got {lr}", source="--lr")
         if crossbar_lr is not None and not (crossbar_lr > 0 and math.isfinite(crossbar_lr)):
@@ -62,8 +68,24 @@ class Experiment:
                                                                 self.notes),
                                   crossbar_lr=crossbar_lr, schedule=self.profile.schedule,
                                   drop_last=normalised)
+        self._check_work(max_iterations)
         self.formats = {k: getattr(self.workload.formats, k) for k in TENSOR_KINDS}
         self._ideal: dict[tuple, History] = {}
+
+    @property
+    def iterations(self) -> int:
+        """Sample iterations (one sample forward and backward) of one run() with its ideal
+        twin: epochs x training samples x 2."""
+        return self.config.epochs * len(self.data.train_y) * 2
+
+    def _check_work(self, limit: int | None) -> None:
+        if limit is not None and self.iterations > limit:
+            raise ConfigError(
+                f"{self.config.epochs} epochs of {len(self.data.train_y)} samples, with and "
+                f"without errors, are {self.iterations:.3g} sample iterations, more than the "
+                f"limit {limit:.3g}", field="--epochs",
+                fix=f"use fewer epochs (at most {limit // (2 * len(self.data.train_y))}), or "
+                    f"raise the limit with --max-iterations {self.iterations}")
 
     @property
     def weight_layers(self) -> list[str]:

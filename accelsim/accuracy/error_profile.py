@@ -106,6 +106,10 @@ class ErrorSpec:
 def read_errors(path: str | Path) -> ErrorSpec:
     """An :class:`ErrorSpec` from a run directory, a summary.json or a rates YAML."""
     p = Path(path)
+    if not p.exists():
+        raise ConfigError("not found", source=str(path), field="--errors",
+                          fix="pass a run directory written by 'accelsim run', its "
+                              "summary.json, or a rates .yaml")
     if p.is_dir():
         p = p / SUMMARY
         if not p.exists():

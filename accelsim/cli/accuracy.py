@@ -13,6 +13,7 @@ from pathlib import Path
 
 from accelsim.core.errors import ConfigError
 from accelsim.core.formats import TENSOR_KINDS
+from accelsim.core.limits import DEFAULT_MAX_SAMPLE_PASSES
 
 DEFAULT_RATES = "1e-7,1e-6,1e-5,1e-4,1e-3,1e-2"
 
@@ -53,7 +54,11 @@ def _common(p, default_out: str) -> None:
     p.add_argument("--errors", metavar="RUN_DIR|YAML",
                    help="a run directory (its summary.json error_profile) or a rates YAML")
     p.add_argument("--epochs", type=int, default=None, help="training epochs (default 10)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="training seed (0 to 2^32 - 1)")
+    p.add_argument("--max-iterations", type=int, default=DEFAULT_MAX_SAMPLE_PASSES, metavar="N",
+                   help="refuse a run of more than N sample iterations (epochs x training "
+                        f"samples x 2 runs; default {DEFAULT_MAX_SAMPLE_PASSES:,}, about 25 "
+                        "CPU-minutes; 0: no limit)")
     p.add_argument("--lr", type=float, default=None, help="learning rate (default 0.05)")
     p.add_argument("--crossbar-lr", type=float, default=None,
                    help="in-place crossbar learning rate (default lr / (1 - momentum))")
@@ -70,7 +75,8 @@ def _experiment(args, seed: int):
     epochs = DEFAULT_EPOCHS if args.epochs is None else args.epochs
     lr = DEFAULT_LR if args.lr is None else args.lr
     return Experiment(args.network, epochs=epochs, seed=seed, lr=lr,
-                      crossbar_lr=args.crossbar_lr, profile=args.profile, dataset=args.dataset)
+                      crossbar_lr=args.crossbar_lr, profile=args.profile, dataset=args.dataset,
+                      max_iterations=args.max_iterations or None)
 
 
 def _errors(args):

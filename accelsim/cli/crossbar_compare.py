@@ -51,7 +51,7 @@ def run(args) -> int:
     if args.batch is not None:
         if args.batch < 1:
             raise ConfigError(f"batch must be positive (got {args.batch})", field="--batch")
-        workload = workload.with_batch(args.batch)
+        workload = workload.with_batch(args.batch, field="--batch")
     graph = build_graph(workload)
     results = {name: measure(getattr(args, name), graph) for name, _ in MACHINES}
     if results["analog"]["crossbar"] is None:

@@ -31,6 +31,7 @@ def register(subparsers) -> None:
 
 def run_derive(args: argparse.Namespace) -> int:
     from accelsim.api import load_hardware
+    from accelsim.core.ranges import field_range
     from accelsim.hardware.memory.mram_write import MramWritePoint
     from accelsim.tools.derive import derive_mram, to_yaml
     hw = load_hardware(args.config)
@@ -39,8 +40,10 @@ def run_derive(args: argparse.Namespace) -> int:
         fields = {k: v for k, v in (("voltage_scale", args.voltage_scale),
                                     ("pulse_ns", args.pulse_ns)) if v is not None}
         for k, v in fields.items():
-            if v <= 0:
-                raise ConfigError(f"must be positive (got {v:g})", field=f"--{k.replace('_', '-')}")
+            plausible = field_range(MramWritePoint, k)
+            if problem := plausible.problem(v):
+                raise ConfigError(problem, field=f"--{k.replace('_', '-')}",
+                                  fix=f"give a value in {plausible.text()}")
         point = MramWritePoint(**fields)
     buffers = [b.strip() for b in args.buffers.split(",") if b.strip()] if args.buffers else None
     derived, changes = derive_mram(hw, args.iso, technology=args.technology, write_point=point,

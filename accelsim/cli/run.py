@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 
+from accelsim.cli.options import add_max_steps, check_seed
 from accelsim.core.phases import PHASE_SETS
 
 
@@ -18,6 +19,7 @@ def register(sub) -> None:
                    help="simulate the whole training step (default) or only the forward pass")
     p.add_argument("--batch", type=_positive, default=None, help="override the batch size")
     p.add_argument("--seed", type=int, default=0, help="seed recorded with the results")
+    add_max_steps(p)
     p.add_argument("--trace", action="store_true",
                    help="also write trace.csv (one row per step) and the trace_*.csv files of "
                         "DRAM transfers, dependency waits and buffer occupancy")
@@ -49,8 +51,10 @@ def run(args) -> int:
     from accelsim.results.report import print_summary
     from accelsim.results.writer import write_run
 
+    check_seed(args.seed)
     observers = [StepTrace()] if args.trace or args.timeline else []
-    result = run_files(args.hw, args.workload, args.phases, args.batch, args.seed, observers)
+    result = run_files(args.hw, args.workload, args.phases, args.batch, args.seed, observers,
+                       max_steps=args.max_steps or None)
     if args.accuracy:
         result.extra["accuracy"] = _accuracy(args, result)
     summ = write_run(result, args.out)

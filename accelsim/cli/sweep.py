@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from accelsim.cli.options import add_max_steps
+
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -13,7 +15,12 @@ def register(sub) -> None:
                     "Given a store (.db) instead of a sweep file, only exports it. Exit status: "
                     "0 all points ok, 1 some points failed (recorded and listed), 2 bad input.")
     p.add_argument("sweep", help="sweep file (.yaml), or an existing store (.db) to export")
-    p.add_argument("-s", "--store", help="SQLite store (default: out/<sweep file stem>.db)")
+    p.add_argument("-s", "--store", help="SQLite store (default: out/<sweep file stem>-<8 hex "
+                                         "digits of the sweep's identity>.db)")
+    p.add_argument("--allow-other-spec", action="store_true",
+                   help="add the points to a store that another sweep spec created (refused "
+                        "by default: the store records the identity of every spec written "
+                        "into it)")
     where = p.add_mutually_exclusive_group()
     where.add_argument("-j", "--jobs", type=int, default=1,
                        help="local worker processes (default 1: run in this process)")
@@ -28,6 +35,7 @@ def register(sub) -> None:
     p.add_argument("--export-layers", metavar="FILE",
                    help="write one row per (point, layer, phase) to FILE (.csv or .parquet)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar even on a terminal")
+    add_max_steps(p)
     p.set_defaults(func=run)
 
 
@@ -45,7 +53,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         report = run_sweep(args.sweep, args.store, jobs=args.jobs, dask=args.dask,
                            dask_local=args.dask_local, dask_timeout_s=args.dask_timeout,
-                           progress=False if args.no_progress else None)
+                           progress=False if args.no_progress else None,
+                           max_steps=args.max_steps or None,
+                           allow_other_spec=args.allow_other_spec)
         _print_report(report)
         store, failed = report.store, len(report.errors)
     for path in export(store, args.export, args.export_layers):

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from accelsim.core import ranges
 from accelsim.core.errors import ConfigError
 
 M = TypeVar("M", bound=BaseModel)
@@ -19,27 +20,76 @@ def read_text(path: str | Path) -> str:
         raise ConfigError("file not found", source=str(path),
                           fix="check the path, or name a shipped file ('accelsim list' shows them)")
     if p.is_dir():
-        raise ConfigError("is a directory, expected a file", source=str(path))
+        raise ConfigError("is a directory, expected a file", source=str(path),
+                          fix="name a file inside it")
+    raw = p.read_bytes()
     try:
-        return p.read_text(encoding="utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"not a text file ({exc.reason})", source=str(path)) from None
+        line = raw[:exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ConfigError(f"not UTF-8 text: byte 0x{raw[exc.start]:02x} ({exc.reason})",
+                          source=str(path), field=f"line {line}, column {column}",
+                          fix="save the file as UTF-8 (e.g. 'iconv -f latin1 -t utf-8'), or "
+                              "write the character in ASCII") from None
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a key written twice in one mapping (the second would
+    silently win); keys brought in by a ``<<`` merge may still be overridden."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                line = key_node.start_mark.line + 1
+                try:
+                    if key in seen:
+                        raise _DuplicateKey(key, line, seen[key])
+                    seen[key] = line
+                except TypeError:  # an unhashable key: the base class reports it
+                    continue
+        return super().construct_mapping(node, deep=deep)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: Any, line: int, first: int):
+        super().__init__(key)
+        self.key, self.line, self.first = key, line, first
 
 
 def load_yaml(path: str | Path) -> dict[str, Any]:
-    """Parse a YAML mapping; malformed YAML names the line and column."""
+    """Parse a YAML mapping; malformed YAML names the line and column, a key written twice in
+    one mapping is an error (file, line, key)."""
     text = read_text(path)
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
+    except _DuplicateKey as dup:
+        raise ConfigError(f"key {dup.key!r} appears twice in one mapping (first on line "
+                          f"{dup.first})", source=str(path), field=f"line {dup.line}",
+                          fix="keep one of the two; YAML would silently use the last") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ConfigError(f"malformed YAML: {problem}", source=str(path), field=where,
                           fix="check indentation and ':' separators") from None
+    if data is None:
+        raise ConfigError("the file is empty (or only comments)", source=str(path),
+                          fix="write the config as a YAML mapping of keys, e.g. 'name: ...'")
     if not isinstance(data, dict):
-        raise ConfigError("expected a YAML mapping at the top level", source=str(path))
+        raise ConfigError(f"expected a YAML mapping of keys at the top level, got a "
+                          f"{_yaml_type(data)}", source=str(path),
+                          fix="write 'key: value' lines at the top level, not a list or a value")
     return data
+
+
+def _yaml_type(value: Any) -> str:
+    return {list: "list", str: "string", int: "number", float: "number",
+            bool: "boolean"}.get(type(value), type(value).__name__)
 
 
 def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
@@ -105,10 +155,37 @@ def translate(exc: ValidationError, model: type[BaseModel], source: str | None,
                            fix="valid keys here: " + ", ".join(valid) if valid else None)
     if kind == "missing":
         return ConfigError("required key is missing", source=source, field=field)
-    msg = err.get("msg", "invalid value").removeprefix("Value error, ")
     value = err.get("input")
+    if kind == "plausible_range":
+        return ConfigError(err["msg"], source=source, field=field,
+                           fix=f"use a value in range (each range and its source: {ranges.DOC})")
+    if kind in ("int_type", "int_from_float") and isinstance(value, float):
+        return ConfigError(f"expected a whole number, got {value!r}", source=source,
+                           field=field, fix="write it without a decimal point")
+    if kind in ("int_type", "float_type") and isinstance(value, (bool, str)):
+        want = "a whole number" if kind == "int_type" else "a number"
+        if isinstance(value, bool):
+            return ConfigError(f"expected {want}, got the boolean {str(value).lower()}",
+                               source=source, field=field,
+                               fix="write a number (YAML reads true/false/yes/no/on/off as "
+                                   "booleans)")
+        fix = "write the value as a number, in digits"
+        if _looks_numeric(value):
+            fix = ("write it unquoted, with a decimal point in an exponent (YAML reads 1e6 as "
+                   "text; write 1.0e+6 or 1000000)")
+        return ConfigError(f"expected {want}, got the text {value!r}", source=source,
+                           field=field, fix=fix)
+    msg = err.get("msg", "invalid value").removeprefix("Value error, ")
     shown = "" if isinstance(value, (dict, list)) else f" (got {value!r})"
     return ConfigError(f"{msg}{shown}", source=source, field=field)
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text.replace("_", ""))
+    except ValueError:
+        return False
+    return True
 
 
 def _format_loc(loc: tuple, data: Any) -> str | None:
@@ -126,7 +203,7 @@ def _format_loc(loc: tuple, data: Any) -> str | None:
                 node = node[part]
                 parts.append(("." if parts else "") + str(part))
             # discriminator tags (e.g. 'conv2d') are not keys of the data: skip them
-            elif not (isinstance(node, dict) and node.get("kind") == part):
+            elif not (isinstance(node, dict) and part in node.values()):
                 parts.append(("." if parts else "") + str(part))
                 node = None
     return "".join(parts) or None

@@ -4,14 +4,17 @@
 run can be re-priced under another table without simulating again (``accelsim energy``).
 
 Per counts row (same order), every component gets a column ``<component>_energy_pj``:
-dynamic components = Σ count × pJ per count; static components (scratchpad leakage, DRAM
-background) = power × the row's own time window (``total_cycles / clock_ghz``). The row's
-``total_energy_pj`` is the sum of its component columns.
+dynamic components = Σ count × pJ per count. The row's ``total_energy_pj`` is the sum of its
+component columns.
 
 Summary totals: a dynamic component's total is the sum of its row column over all rows; a static
-component's total is its power × the step's makespan (counts ``total_cycles``). Row windows may
-overlap (pipelined phases) or leave gaps, so the rows' static columns add up to the summary's
-static totals only when the windows tile the makespan exactly. All sums use ``math.fsum``
+component's total (scratchpad leakage, DRAM background) is its power × the step's makespan
+(counts ``total_cycles``): the machine is powered for the whole step. That static energy is
+*attributed* to the rows in proportion to their time windows (``total_cycles``): a row's share
+is ``power × makespan × window / Σ windows``. Row windows overlap (pipelined phases on several
+units), so pricing each row's own window would count the overlapped time several times (4.4×
+the step's energy on train128_mixed × ResNet-18); the shares instead add up to the static
+totals, and every column of the rows adds up to its summary total. All sums use ``math.fsum``
 (correctly rounded, independent of order).
 """
 from __future__ import annotations
@@ -45,6 +48,8 @@ def price(counts: dict, resolved_config: dict, table: EnergyTable | None = None,
     static = prices.static_power_mw()
     unpriced: list[str] = []
 
+    makespan_ns = parsed.ns(parsed.total_cycles)
+    windows = math.fsum(row.total_cycles for row in parsed.rows)
     rows = []
     for i, row in enumerate(parsed.rows):
         parts: dict[str, list[float]] = {c: [] for c in dynamic}
@@ -59,13 +64,12 @@ def price(counts: dict, resolved_config: dict, table: EnergyTable | None = None,
                     parts[ch.component].append(n * ch.pj_per_count)
         out = {"layer": row.layer, "phase": row.phase}
         values = {c: math.fsum(v) for c, v in parts.items()}
-        row_ns = parsed.ns(row.total_cycles)
-        values.update({c: mw * row_ns for c, (_, mw) in static.items()})
+        share = row.total_cycles / windows if windows else 0.0
+        values.update({c: mw * makespan_ns * share for c, (_, mw) in static.items()})
         out.update({column(c): v for c, v in values.items()})
         out["total_energy_pj"] = math.fsum(values.values())
         rows.append(out)
 
-    makespan_ns = parsed.ns(parsed.total_cycles)
     by_component = {c: math.fsum(r[column(c)] for r in rows) for c in dynamic}
     by_component.update({c: mw * makespan_ns for c, (_, mw) in static.items()})
     leakage = [by_component[c] for c, (k, _) in static.items() if k == LEAKAGE]

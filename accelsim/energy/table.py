@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from accelsim.core.errors import ConfigError
+from accelsim.core.ranges import DOC, Plausible
 from accelsim.core.yamlfile import load_yaml
 
 SCHEMA = "accelsim.energy_table/1"
@@ -34,6 +35,29 @@ KEY_PATTERNS = (
     r"scratchpad\..+\.(read_energy_pj|write_energy_pj|leakage_mw|area_mm2)",
 )
 _PATTERNS = tuple(re.compile(p + r"\Z") for p in KEY_PATTERNS)
+
+
+#: plausible range of an entry by the quantity its key names (first match wins)
+ENTRY_RANGES = (
+    ("energy_factor", Plausible(0, 100, "node scaling factors relative to 45 nm are 0.1-1",
+                                lo_open=True)),
+    ("um2", Plausible(0, 1e8, "a converter or driver is 1-10^4 µm²; 100 mm²", "µm²", True)),
+    ("mm2", Plausible(0, 1e5, "a macro is < 100 mm²; a whole wafer 70,000 mm²", "mm²", True)),
+    ("nj", Plausible(0, 1e5, "a DRAM row activation costs 1-10 nJ, an all-bank refresh "
+                             "100-1000 nJ; 100 µJ", "nJ", True)),
+    ("mw", Plausible(0, 1e6, "background and leakage powers are mW to W; 1 kW", "mW", True)),
+    ("pj", Plausible(0, 1e4, "one action (a MAC, a bit moved, a conversion) costs 0.001-100 "
+                              "pJ; 10 nJ", "pJ", True)),
+)
+
+
+def entry_range(key: str) -> Plausible:
+    """The plausible range of the table entry ``key``."""
+    words = set(re.split(r"[._]", key))
+    for token, plausible in ENTRY_RANGES:
+        if token in key if "_" in token else token in words:
+            return plausible
+    raise KeyError(key)  # every key names its unit (tested)
 
 
 @dataclass(frozen=True)
@@ -156,6 +180,10 @@ def _entry(leaf: dict, source: str, field: str) -> Entry:
                           field=field + ".value",
                           fix="energies, powers, areas and scaling factors are > 0; to drop a "
                               "component, leave its actions at zero")
+    plausible = entry_range(field.removeprefix("entries."))
+    if problem := plausible.problem(value):
+        raise ConfigError(problem, source=source, field=field + ".value",
+                          fix=f"use a value in range (each range and its source: {DOC})")
     cite = leaf.get("source")
     if not isinstance(cite, str) or not cite.strip():
         raise ConfigError("every entry needs a non-empty 'source' citation", source=source,

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from accelsim.core.limits import DEFAULT_MAX_STEPS
+from accelsim.engine.estimate import check_steps
 from accelsim.engine.simulator import SimResult, Simulator
 from accelsim.hardware.config import HardwareConfig
 
@@ -33,7 +35,11 @@ class Run:
 
 
 def simulate(hw: HardwareConfig, graph: nx.DiGraph, seed: int = 0, observers=(),
-             hw_source: str | None = None, workload_source: str | None = None) -> Run:
+             hw_source: str | None = None, workload_source: str | None = None,
+             max_steps: int | None = DEFAULT_MAX_STEPS) -> Run:
+    """Play ``graph`` on ``hw``; refused (ConfigError) when the run would need more than
+    ``max_steps`` engine steps (None: no limit; see :mod:`accelsim.engine.estimate`)."""
+    check_steps(hw, graph, max_steps, workload_source)
     t0 = time.perf_counter()
     result = Simulator(hw, graph, observers).run()
     return Run(hw, graph, result, seed, hw_source, workload_source,

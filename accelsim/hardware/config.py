@@ -14,18 +14,10 @@ import json
 from functools import cached_property
 from typing import Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    NonNegativeFloat,
-    NonNegativeInt,
-    PositiveFloat,
-    PositiveInt,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from accelsim.core.formats import TENSOR_KINDS, TensorKind
+from accelsim.core.ranges import Int, Real
 from accelsim.hardware.compute.config import SystolicArray, VectorUnit
 from accelsim.hardware.crossbar.config import CrossbarConfig
 from accelsim.hardware.memory.buffer_config import ROLES, Buffer
@@ -44,36 +36,51 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+#: DRAM ranges span every standard from DDR3 to HBM3E and LPDDR5X, with margin
+DramChannels = Int(1, 1024, "HBM3E: 8 stacks x 32 pseudo-channels = 256; x4 margin")
+DramCount = Int(1, 256, "ranks, bank groups and banks per group are 1-16 in DDR3-DDR5/HBM3")
+RowBytes = Int(16, 1 << 16, "DRAM pages are 256 B (HBM pseudo-channel) to 16 KiB", "B")
+BurstBytes = Int(1, 4096, "a burst moves 32-64 B (DDR, HBM); 4 KiB", "B")
+#: timing parameters in DRAM clock cycles: JEDEC tables give 1-1000 (tRFC ~ 350 ns, tREFI 7.8 µs)
+TimingCk = Int(0, 1 << 20, "JEDEC timings are 1-1000 clocks; tREFI ~10^4; 2^20", "tCK")
+QueueRequests = Int(1, 1 << 16, "controller queues hold 8-64 requests; 2^16")
+ChannelBandwidth = Real(0, 1000, "per channel: DDR4-3200 25.6, HBM3E ~80 GB/s; x12 margin",
+                        "GB/s", lo_open=True)
+DramNs = Real(0, 10_000, "DRAM latencies are 10-100 ns; 10 µs admits far (CXL, NVM) memory",
+              "ns")
+
+
 class Dram(_Strict):
     """DRAM: a named preset (``ddr4_3200``, ``lpddr4_2400``, ``hbm2``) with field overrides, or
     ``ideal`` (unbounded bandwidth, zero latency). The fields are those of
     :class:`~accelsim.hardware.memory.dram_presets.DramPreset` (docs/dram.md)."""
     preset: str = "ddr4_3200"
-    channels: PositiveInt | None = None
-    ranks: PositiveInt | None = None
-    bankgroups: PositiveInt | None = None
-    banks_per_group: PositiveInt | None = None
-    row_bytes: PositiveInt | None = None
-    burst_bytes: PositiveInt | None = None
+    channels: DramChannels | None = None
+    ranks: DramCount | None = None
+    bankgroups: DramCount | None = None
+    banks_per_group: DramCount | None = None
+    row_bytes: RowBytes | None = None
+    burst_bytes: BurstBytes | None = None
     mapping: str | None = Field(default=None, description=(
         "DRAMSim3 address mapping: the six fields ch ra bg ba ro co, most significant first"))
-    tck_ns: PositiveFloat | None = None
-    burst_ck: PositiveInt | None = None
-    cl_ck: NonNegativeInt | None = None
-    cwl_ck: NonNegativeInt | None = None
-    trcd_ck: NonNegativeInt | None = None
-    tccd_s_ck: NonNegativeInt | None = None
-    tccd_l_ck: NonNegativeInt | None = None
-    twtr_s_ck: NonNegativeInt | None = None
-    twtr_l_ck: NonNegativeInt | None = None
-    trtrs_ck: NonNegativeInt | None = None
-    trfc_ck: NonNegativeInt | None = None
-    trefi_ck: PositiveInt | None = None
-    queue_requests: PositiveInt | None = None
-    bank_queue_requests: PositiveInt | None = None
+    tck_ns: Real(0, 100, "DRAM clocks are 0.2-2.5 ns (400 MHz-5 GHz); 100 ns", "ns",
+                 lo_open=True) | None = None
+    burst_ck: Int(1, 1024, "a burst lasts 2-16 clocks; 1024", "tCK") | None = None
+    cl_ck: TimingCk | None = None
+    cwl_ck: TimingCk | None = None
+    trcd_ck: TimingCk | None = None
+    tccd_s_ck: TimingCk | None = None
+    tccd_l_ck: TimingCk | None = None
+    twtr_s_ck: TimingCk | None = None
+    twtr_l_ck: TimingCk | None = None
+    trtrs_ck: TimingCk | None = None
+    trfc_ck: TimingCk | None = None
+    trefi_ck: Int(1, 1 << 20, "tREFI is ~10^4 clocks (7.8 µs); 2^20", "tCK") | None = None
+    queue_requests: QueueRequests | None = None
+    bank_queue_requests: QueueRequests | None = None
     rw_queue: Literal["unified", "split"] | None = None
-    bandwidth_gb_per_s_per_channel: PositiveFloat | None = None
-    latency_ns: NonNegativeFloat | None = None
+    bandwidth_gb_per_s_per_channel: ChannelBandwidth | None = None
+    latency_ns: DramNs | None = None
 
     @model_validator(mode="after")
     def _check_mapping(self):
@@ -99,13 +106,14 @@ class Dram(_Strict):
 class HardwareConfig(_Strict):
     """A complete machine description."""
     name: str
-    clock_ghz: PositiveFloat = 1.0
-    node_nm: PositiveInt = 22
+    clock_ghz: Real(0.001, 10, "1 MHz to 10 GHz; the fastest shipped logic clocks ~6 GHz",
+                    "GHz") = 1.0
+    node_nm: Int(1, 250, "CMOS nodes in use, 2 nm to 250 nm", "nm") = 22
     arrays: list[SystolicArray] = Field(min_length=1)
     vector_unit: VectorUnit = VectorUnit()
     scratchpad: list[Buffer] = Field(min_length=1)
     dram: Dram = Dram()
-    ideal_scratchpad: bool = Field(
+    ideal_scratchpad: StrictBool = Field(
         default=False, description="no bank conflicts: every buffer serves any access pattern")
     crossbar: CrossbarConfig | None = Field(
         default=None, description="analog ReRAM crossbar tiles and the layers mapped to them")

@@ -33,10 +33,12 @@ from __future__ import annotations
 import configparser
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from accelsim.core.errors import ConfigError
-from accelsim.core.yamlfile import read_text
+from accelsim.core.yamlfile import read_text, translate
 from accelsim.hardware.compute.dataflows import DATAFLOWS
-from accelsim.hardware.config import Buffer, Dram, HardwareConfig, SystolicArray
+from accelsim.hardware.config import HardwareConfig
 
 #: keys accelsim understands, per section (lower case, as configparser stores them); the value says
 #: whether the key is used (True) or accepted and ignored (False).
@@ -200,10 +202,11 @@ def _reject_unmodelled(cfg: _Cfg) -> None:
                           fix="set it to False; accelsim models DRAM itself (YAML 'dram:' presets)")
 
 
-def _dram(cfg: _Cfg) -> Dram:
+def _dram(cfg: _Cfg) -> dict:
+    """The ``dram`` section of the config (validated with the rest)."""
     mode = (cfg.raw("run_presets", "interfacebandwidth") or "CALC").upper()
     if mode == "CALC":
-        return Dram(preset="ideal")
+        return {"preset": "ideal"}
     if mode != "USER":
         raise ConfigError(f"unknown bandwidth mode {mode!r}", source=cfg.source,
                           field="[run_presets] InterfaceBandwidth", fix="use USER or CALC")
@@ -214,9 +217,9 @@ def _dram(cfg: _Cfg) -> Dram:
     for part in value.split(","):
         cfg.positive_int(section, "bandwidth", part.strip())
     words_per_cycle = cfg.positive_int(section, "bandwidth", first)
-    return Dram(preset="ddr4_3200", channels=1,
-                bandwidth_gb_per_s_per_channel=float(words_per_cycle) * 1.0 * CLOCK_GHZ,
-                latency_ns=1.0)
+    return {"preset": "ddr4_3200", "channels": 1,
+            "bandwidth_gb_per_s_per_channel": float(words_per_cycle) * 1.0 * CLOCK_GHZ,
+            "latency_ns": 1.0}
 
 
 def load_scalesim_cfg(path: str | Path) -> HardwareConfig:
@@ -234,11 +237,26 @@ def load_scalesim_cfg(path: str | Path) -> HardwareConfig:
     if dataflow not in DATAFLOWS:
         raise ConfigError(f"unknown dataflow {dataflow!r}", source=cfg.source,
                           field=f"[{section}] Dataflow", fix=f"use one of {flows}")
-    buffers = [Buffer(name=operand, capacity_bytes=_sram_kb(cfg, operand) * 1024, word_bytes=1,
-                      banks=1, ports_per_bank=1, double_buffered=True, resident_fraction=0.0,
-                      technology=BUFFER_TECHNOLOGY, holds=[operand])
-               for operand in ("ifmap", "filter", "ofmap")]
     name = (cfg.raw("general", "run_name") or "").strip().strip('"').strip("'") or p.stem
-    return HardwareConfig(name=name, clock_ghz=CLOCK_GHZ,
-                          arrays=[SystolicArray(rows=rows, cols=cols, dataflow=dataflow)],
-                          scratchpad=buffers, dram=_dram(cfg), ideal_scratchpad=True)
+    data = {"name": name, "clock_ghz": CLOCK_GHZ,
+            "arrays": [{"rows": rows, "cols": cols, "dataflow": dataflow}],
+            "scratchpad": [{"name": operand, "capacity_bytes": _sram_kb(cfg, operand) * 1024,
+                            "word_bytes": 1, "banks": 1, "ports_per_bank": 1,
+                            "double_buffered": True, "resident_fraction": 0.0,
+                            "technology": BUFFER_TECHNOLOGY, "holds": [operand]}
+                           for operand in ("ifmap", "filter", "ofmap")],
+            "dram": _dram(cfg), "ideal_scratchpad": True}
+    try:
+        return HardwareConfig.model_validate(data)
+    except ValidationError as exc:  # e.g. an array beyond the plausible range
+        err = translate(exc, HardwareConfig, cfg.source, data)
+        err.field = _CFG_FIELDS.get(err.field or "", err.field)
+        raise err from None
+
+
+#: the .cfg key behind a HardwareConfig field, for messages
+_CFG_FIELDS = {"arrays[0].rows": "[architecture_presets] ArrayHeight",
+               "arrays[0].cols": "[architecture_presets] ArrayWidth",
+               **{f"scratchpad[{i}]({op}).capacity_bytes":
+                  f"[architecture_presets] {op.capitalize()}SramSzkB"
+                  for i, op in enumerate(("ifmap", "filter", "ofmap"))}}

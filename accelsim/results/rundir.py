@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from accelsim.core.errors import ConfigError
+from accelsim.core.outputs import writing
 
 SUMMARY, LAYERS, COUNTS = "summary.json", "layers.csv", "counts.json"
 #: the files of a run directory, in the order they are renamed into place
@@ -53,11 +54,8 @@ def csv_text(rows: list[dict], header: list[str] | None = None) -> str:
 @contextmanager
 def output_errors(path: Path):
     """An unwritable output path is the user's problem to fix, not an internal error."""
-    try:
+    with writing(path, "-o/--out"):
         yield
-    except OSError as exc:
-        raise ConfigError(f"cannot write results: {exc.strerror or exc}", source=str(path),
-                          fix="choose a writable directory with -o/--out") from None
 
 
 def write_run_files(out_dir: str | Path, files: dict[str, str]) -> None:
@@ -68,8 +66,9 @@ def write_run_files(out_dir: str | Path, files: dict[str, str]) -> None:
     with output_errors(out):
         out.parent.mkdir(parents=True, exist_ok=True)
         if out.exists() and not out.is_dir():
-            raise ConfigError("exists and is not a directory", source=str(out),
-                              fix="choose a directory with -o/--out")
+            raise ConfigError("cannot write results: it is a file, where a directory is needed",
+                              source=str(out), field="-o/--out",
+                              fix="choose another path with -o/--out, or move that file away")
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
         try:
             os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp's 0700 would become the run's mode

@@ -10,7 +10,6 @@ tolerances (:mod:`accelsim.tools.compare`); updating rewrites the baselines.
 from __future__ import annotations
 
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,13 +18,12 @@ from pydantic import (
     ConfigDict,
     Field,
     NonNegativeFloat,
-    NonNegativeInt,
-    PositiveInt,
 )
 
 from accelsim.core import shipped
 from accelsim.core.errors import AccelsimError, ConfigError
 from accelsim.core.phases import PhaseSet
+from accelsim.core.ranges import Seed
 from accelsim.core.yamlfile import load_yaml, validate
 from accelsim.results.rundir import RUN_FILES, SUMMARY, write_run_files
 from accelsim.tools.compare import (
@@ -34,6 +32,8 @@ from accelsim.tools.compare import (
     Tolerances,
     compare_paths,
 )
+from accelsim.tools.pool import worker_pool
+from accelsim.workload.layers import Batch
 
 SUITE_FILE = "suite.yaml"
 
@@ -59,9 +59,9 @@ class Suite(BaseModel):
     name: str
     configs: list[str] = Field(min_length=1)
     workloads: list[str] = Field(min_length=1)
-    batch: PositiveInt | None = None
+    batch: Batch | None = None
     phases: PhaseSet = "training"
-    seed: NonNegativeInt = 0
+    seed: Seed = 0
     exclude: list[Exclude] = Field(default_factory=list)
     metrics: list[str] = Field(default_factory=lambda: list(DEFAULT_METRICS))
     tolerances: SuiteTolerances = SuiteTolerances()
@@ -146,7 +146,7 @@ def run_case(suite_dir: Path, case: Case, out_dir: Path) -> str | None:
 def _run_all(suite_dir: Path, cases: list[Case], out: Path, jobs: int) -> dict[str, str | None]:
     if jobs <= 1:
         return {c.name: run_case(suite_dir, c, out / c.name) for c in cases}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with worker_pool(jobs) as pool:
         futures = {c.name: pool.submit(run_case, suite_dir, c, out / c.name) for c in cases}
         return {name: f.result() for name, f in futures.items()}
 
@@ -164,39 +164,51 @@ def regress(suite_dir: str | Path, baseline: str | Path, update: bool = False, j
     tol = Tolerances.from_mapping(suite.tolerances.rel, suite.tolerances.abs,
                                   suite.tolerances.rel_default, str(suite_dir / SUITE_FILE))
     if baseline.exists() and not baseline.is_dir():
-        raise ConfigError("not a directory", source=str(baseline), fix="pass the baseline dir")
+        raise ConfigError("not a directory", source=str(baseline), field="--baseline",
+                          fix="pass the baseline directory (one run directory per case)")
+    if not update and not baseline.is_dir():
+        raise ConfigError("baseline directory not found", source=str(baseline),
+                          field="--baseline", fix="check the path, or create the baselines "
+                                                  "with --update")
     report = RegressReport()
     with tempfile.TemporaryDirectory(prefix="accelsim-regress-") as tmp:
         out = Path(keep) if keep else Path(tmp)
         errors = _run_all(suite_dir, cases, out, jobs)
+        checked: list[tuple[Case, bool, object, str | None]] = []
+        compared: set[str] = set()
         for case in cases:
             base_dir, new_dir = baseline / case.name, out / case.name
             if errors[case.name]:
                 report.results.append(CaseResult(case, "error", error=errors[case.name]))
                 continue
             has_base = (base_dir / SUMMARY).is_file()
-            cmp = None
+            cmp, problem = None, None
             if has_base:
                 try:
                     cmp = compare_paths(str(base_dir), str(new_dir), tol, tuple(suite.metrics))
                 except ConfigError as exc:  # an unusable baseline is a failed case
-                    report.results.append(CaseResult(case, "fail", error=str(exc)))
-                    if update:
-                        _replace_dir(new_dir, base_dir)
-                        report.results[-1].status = "updated"
-                    continue
+                    problem = str(exc)
+            # the metrics a tolerance may name: those of the new run (with or without baseline)
+            compared |= (cmp or compare_paths(str(new_dir), str(new_dir), tol,
+                                              tuple(suite.metrics))).metrics
+            checked.append((case, has_base, cmp, problem))
+        # a suite tolerance that matches no compared metric is a typo, not a rule: an error
+        # before any baseline is written
+        Tolerances(tol.rel, tol.abs, tol.rel_default,
+                   options=(f"{SUITE_FILE}: tolerances.rel", f"{SUITE_FILE}: tolerances.abs")
+                   ).check_matched(compared)
+        for case, has_base, cmp, problem in checked:
+            base_dir, new_dir = baseline / case.name, out / case.name
             if update:
                 _replace_dir(new_dir, base_dir)
-                report.results.append(CaseResult(case, "updated" if has_base else "new", cmp))
+                report.results.append(CaseResult(case, "updated" if has_base else "new", cmp,
+                                                 error=problem))
+            elif problem is not None:
+                report.results.append(CaseResult(case, "fail", error=problem))
             elif cmp is None:
                 report.results.append(CaseResult(case, "no-baseline"))
             else:
                 report.results.append(CaseResult(case, "fail" if cmp.regressed else "pass", cmp))
-    # a suite tolerance that matches no compared metric of any case is a typo, not a rule
-    compared = set().union(*(r.comparison.metrics for r in report.results if r.comparison))
-    Tolerances(tol.rel, tol.abs, tol.rel_default,
-               options=(f"{SUITE_FILE}: tolerances.rel", f"{SUITE_FILE}: tolerances.abs")
-               ).check_matched(compared)
     names = {c.name for c in cases}
     if baseline.is_dir():
         for d in sorted(baseline.iterdir()):

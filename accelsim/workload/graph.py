@@ -22,11 +22,13 @@ import networkx as nx
 from accelsim import __version__
 from accelsim.core.errors import ConfigError
 from accelsim.core.formats import BYTES_PER_ELEMENT
+from accelsim.core.outputs import writing
 from accelsim.core.phases import PHASE_SETS
+from accelsim.workload import trace
 from accelsim.workload.layers import Workload
 from accelsim.workload.lowering import lower, optimizer_state_elements
+from accelsim.workload.trace import GRAPH_SCHEMA
 
-GRAPH_SCHEMA = "accelsim.graph/1"
 
 
 class _Builder:
@@ -337,43 +339,28 @@ def op_nodes(g: nx.DiGraph) -> list[str]:
 
 def write_graph(g: nx.DiGraph, path: str | Path) -> None:
     data = nx.node_link_data(g, edges="edges")
-    try:
+    with writing(path, "-o", "the graph"):
         Path(path).write_text(json.dumps(data, indent=1, sort_keys=True))
-    except OSError as exc:
-        raise ConfigError(f"cannot write the graph: {exc.strerror or exc}", source=str(path),
-                          fix="choose a writable path with -o") from None
 
 
 def read_graph(path: str | Path) -> nx.DiGraph:
+    """A graph JSON written by :func:`write_graph`, validated field by field before playback
+    (:mod:`accelsim.workload.trace`); errors name the file and the node or edge."""
     from accelsim.core.yamlfile import read_text
     text = read_text(path)
+    if not text.strip():
+        raise ConfigError("the file is empty", source=str(path),
+                          fix="write a graph with 'accelsim graph WORKLOAD -o FILE'")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"malformed JSON: {exc.msg}", source=str(path),
-                          field=f"line {exc.lineno}, column {exc.colno}") from None
-    schema = data.get("graph", {}).get("schema") if isinstance(data, dict) else None
-    if schema != GRAPH_SCHEMA:
-        raise ConfigError(f"not an accelsim training graph (schema {schema!r})", source=str(path),
-                          fix=f"write one with 'accelsim graph WORKLOAD -o FILE' ({GRAPH_SCHEMA})")
-    try:
-        g = nx.node_link_graph(data, directed=True, edges="edges")
-    except (KeyError, TypeError, nx.NetworkXError) as exc:
-        raise ConfigError(f"malformed node-link data ({exc})", source=str(path)) from None
-    _check_playable(g, str(path))
+        msg = exc.msg + (" this point" if exc.msg.endswith(" at") else "")
+        cut = "; the file ends early (truncated?)" if not text.rstrip().endswith("}") else ""
+        raise ConfigError(f"malformed JSON: {msg}{cut}", source=str(path),
+                          field=f"line {exc.lineno}, column {exc.colno}",
+                          fix="rewrite the graph with 'accelsim graph WORKLOAD -o FILE'") from None
+    doc = trace.check_document(data, str(path))
+    trace.check_consistent(doc, str(path))
+    g = nx.node_link_graph(data, directed=True, edges="edges")
+    trace.check_acyclic(g, str(path))
     return g
-
-
-def _check_playable(g: nx.DiGraph, source: str) -> None:
-    for n, d in g.nodes(data=True):
-        if d.get("kind") != "op":
-            continue
-        for key in ("layer", "phase", "order", "work", "writes"):
-            if key not in d:
-                raise ConfigError(f"op node lacks {key!r}", source=source, field=f"nodes.{n}")
-    for u, v, d in g.edges(data=True):
-        for key in ("tensor", "kind", "role", "bytes"):
-            if key not in d:
-                raise ConfigError(f"edge lacks {key!r}", source=source, field=f"edges.{u}->{v}")
-    if not nx.is_directed_acyclic_graph(g):
-        raise ConfigError("the graph has a cycle", source=source, fix="a training step is a DAG")

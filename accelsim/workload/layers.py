@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 import accelsim.workload.kinds  # noqa: F401  (registers every layer kind)
+from accelsim.core.errors import ConfigError
 from accelsim.core.formats import NumberFormat
+from accelsim.core.ranges import range_of
 from accelsim.workload.kinds.add import Add
 from accelsim.workload.kinds.base import LAYER_KINDS, LayerKind
 from accelsim.workload.kinds.conv2d import Conv2d
@@ -19,8 +21,10 @@ from accelsim.workload.kinds.gemm import Gemm
 from accelsim.workload.kinds.linear import Linear
 from accelsim.workload.kinds.pool import Pool
 from accelsim.workload.lowering import OPTIMIZERS
+from accelsim.workload.sizes import Batch
 
 __all__ = [
+    "Batch",
     "INPUT",
     "Add",
     "Conv2d",
@@ -59,15 +63,15 @@ class Workload(BaseModel):
     """A DNN as an ordered layer list plus batch size and number formats."""
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str
-    batch: PositiveInt = 1
+    batch: Batch = 1
     formats: Formats = Formats()
     optimizer: Literal[tuple(OPTIMIZERS)] = "sgd_momentum"
-    batch_norm: bool = Field(
+    batch_norm: StrictBool = Field(
         default=False,
         description="every conv2d and depthwise_conv2d is followed by batch normalisation "
                     "(element-wise, not listed as a layer; the functional accuracy model trains "
                     "it, the timing model does not count it)")
-    independent_layers: bool = Field(
+    independent_layers: StrictBool = Field(
         default=False,
         description="each layer reads its own input from DRAM and is not chained to the previous "
                     "one (SCALE-Sim topologies list independent layers)")
@@ -91,5 +95,13 @@ class Workload(BaseModel):
             seen.add(layer.name)
         return self
 
-    def with_batch(self, batch: int) -> Workload:
+    def with_batch(self, batch: int, source: str | None = None,
+                   field: str = "batch") -> Workload:
+        """A copy with another batch size, checked like the ``batch`` field."""
+        plausible = range_of(Batch)
+        problem = (f"expected a whole number, got {batch!r}" if isinstance(batch, bool)
+                   or not isinstance(batch, int) else plausible.problem(batch))
+        if problem:
+            raise ConfigError(problem, source=source, field=field,
+                              fix=f"use a batch in {plausible.text()}")
         return self.model_copy(update={"batch": batch})

@@ -119,7 +119,7 @@ def test_seed_0_and_the_defaults_reach_the_experiment():
     from accelsim.accuracy.api import DEFAULT_EPOCHS, DEFAULT_LR
     from accelsim.cli.accuracy import _experiment
     args = argparse.Namespace(network="mlp", epochs=None, lr=None, crossbar_lr=None,
-                              profile="accelsim", dataset="digits")
+                              profile="accelsim", dataset="digits", max_iterations=None)
     config = _experiment(args, seed=0).config
     assert (config.epochs, config.lr, config.seed) == (DEFAULT_EPOCHS, DEFAULT_LR, 0)
 

@@ -34,6 +34,7 @@ CASES = ["tiny__digits_mlp__b1", "tiny__digits_cnn__b1", "tiny16__digits_mlp__b1
 
 def test_no_baseline_update_then_pass(suite, tmp_path, capsys):
     base = tmp_path / "baseline"
+    base.mkdir()  # (a missing directory is bad input: test_missing_baseline_directory)
     code, out = regress(capsys, suite, "--baseline", base)
     assert code == 1 and out.count("NO-BASELINE") == 3
     code, out = regress(capsys, suite, "--baseline", base, "--update")

@@ -35,9 +35,9 @@ def test_unknown_technology_lists_the_presets(tmp_path, capsys, root):
 
 
 @pytest.mark.parametrize("field,value,expect", [
-    ("write_latency_ns", -1.0, "must be positive"),
-    ("read_energy_pj", 0, "must be positive"),
-    ("area_mm2", "big", "valid number"),
+    ("write_latency_ns", -1.0, "outside the plausible range (0, "),
+    ("read_energy_pj", 0, "outside the plausible range (0, "),
+    ("area_mm2", "big", "expected a number, got the text"),
     ("read_latency_nanoseconds", 1.0, "unknown technology field"),
 ])
 def test_technology_overrides_are_validated(tmp_path, capsys, root, field, value, expect):

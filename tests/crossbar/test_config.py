@@ -43,9 +43,9 @@ def test_update_rules():
 
 
 @pytest.mark.parametrize("data, field, words", [
-    ({"cols_per_adc": 0}, "crossbar.cols_per_adc", "zero ADCs"),
+    ({"cols_per_adc": 0}, "crossbar.cols_per_adc", "outside the plausible range [1, "),
     ({"cols_per_adc": 256}, "crossbar.cols_per_adc", "zero ADCs"),
-    ({"rows_per_adc": 0}, "crossbar.rows_per_adc", "zero ADCs"),
+    ({"rows_per_adc": 0}, "crossbar.rows_per_adc", "outside the plausible range [1, "),
     ({"cols_per_adc": 12}, "crossbar.cols_per_adc", "does not divide"),
     ({"rows": 96, "rows_per_adc": 64}, "crossbar.rows_per_adc", "does not divide"),
     ({"rows": 100, "cols_per_adc": 8}, "crossbar", "set rows_per_adc"),
@@ -58,8 +58,8 @@ def test_update_rules():
     ({"preset": "nope"}, "crossbar.preset", "isaac_32nm"),
     ({"update": {"rule": "states"}}, "crossbar.update", "update_fraction"),
     ({"layers": []}, "crossbar.layers", "empty"),
-    ({"adc_bits": 0}, "crossbar.adc_bits", "greater than or equal to 1"),
-    ({"tiles": 0}, "crossbar.tiles", "greater than 0"),
+    ({"adc_bits": 0}, "crossbar.adc_bits", "outside the plausible range [1, 32]"),
+    ({"tiles": 0}, "crossbar.tiles", "outside the plausible range [1, "),
     ({"adc_bits_": 8}, "crossbar.adc_bits_", "unknown key"),
 ])
 def test_bad_input_names_the_field(data, field, words):

@@ -5,6 +5,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator
 
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
+
+from accelsim.core.ranges import Int
 from accelsim.hardware.compute.dataflows import DATAFLOWS
 
 
@@ -12,13 +15,17 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+#: rows or columns of a systolic array
+ArrayDim = Int(1, 4096, "built arrays are 8 to 256 PEs a side (TPU v1: 256); x16 margin", "PEs")
+
+
 class SystolicArray(_Strict):
     """An R×C systolic array of MAC PEs."""
     name: str = "array0"
-    rows: PositiveInt
-    cols: PositiveInt
+    rows: ArrayDim
+    cols: ArrayDim
     dataflow: str = Field(description="a name in the dataflow registry: os, ws or is")
-    fold_overlap: bool = Field(
+    fold_overlap: StrictBool = Field(
         default=False,
         description="overlap each fold's fill and drain with its neighbours' (double-buffered PE "
                     "registers); the default, no overlap, matches SCALE-Sim")
@@ -39,4 +46,4 @@ class SystolicArray(_Strict):
 
 class VectorUnit(_Strict):
     """SIMD lanes for element-wise work (optimizer update, pooling). One op per lane per cycle."""
-    lanes: PositiveInt = 128
+    lanes: Int(1, 1 << 16, "a GPU SM partition has 32 lanes, an H100 16,896 FP32 lanes; x4 margin") = 128

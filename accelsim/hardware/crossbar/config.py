@@ -33,18 +33,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PositiveFloat,
-    PositiveInt,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core.core_schema import ValidationInfo
 
 from accelsim.core.errors import ConfigError
+from accelsim.core.ranges import Int, Real
 from accelsim.core.yamlfile import validate
 from accelsim.hardware.crossbar.devices import DEVICES, CrossbarDevice, resolve_device
 from accelsim.hardware.crossbar.presets import DEFAULT_PRESET, TILE_PRESETS, TilePreset
@@ -64,6 +57,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+#: crossbar rows, columns and the lines an ADC serves: IR drop keeps arrays at 64-1024 a side
+Lines = Int(1, 4096, "ReRAM crossbars are 64-1024 lines a side (IR drop); x4 margin")
+#: times of one crossbar read or write pulse
+PulseNs = Real(0, 1e6, "crossbar reads and write pulses take 1-1000 ns; 1 ms", "ns", lo_open=True)
+ConverterBits = Int(1, 32, "DACs and ADCs resolve 1-16 bits; 32")
+Pulses = Real(0, 1e6, "write pulses per cell and event: 1 to a few hundred; 10^6", lo_open=True)
+
+
 class UpdateRule(_Strict):
     """How the outer-product update is pulsed (``scheme``, ``rounding``) and how many write pulses
     an update event applies (``rule``; docs/crossbar.md, docs/design.md §6).
@@ -80,22 +81,26 @@ class UpdateRule(_Strict):
     """
     scheme: Literal["per_sample", "pulse_train", "batch_summed"] = "per_sample"
     rounding: Literal["stochastic", "deterministic"] | None = None
-    pulse_train_length: PositiveInt = Field(default=31, description="scheme pulse_train: bits per "
-                                            "stochastic pulse train (aihwkit desired_bl 31)")
+    pulse_train_length: Int(1, 1 << 16, "stochastic pulse trains are 1-64 bits (aihwkit BL "
+                            "31); 2^16") = Field(
+        default=31, description="scheme pulse_train: bits per stochastic pulse train (aihwkit "
+        "desired_bl 31)")
     rule: Literal["average", "states"] = "average"
-    average_pulses_per_update: PositiveFloat = Field(
+    average_pulses_per_update: Pulses = Field(
         default=1.0, description="rule 'average': mean pulses per cell per update event "
         "(default 1: the minimum non-zero update, an assumption)")
-    states: int = Field(ge=2, description="conductance states per direction; default: the "
+    states: Int(2, 1 << 16, "analog devices hold 2-1000 conductance levels; 2^16") = Field(
+        description="conductance states per direction; default: the "
                         "device preset's (the larger of LTP and LTD), 64 for a device without "
                         "finite states (NeuroSim MLP V3.0 RealDevice)")
-    update_fraction: float | None = Field(
-        default=None, gt=0.0, le=1.0, description="rule 'states': mean |Δw| per update event as a "
+    update_fraction: Real(0, 1, "a fraction of the weight range", lo_open=True) | None = Field(
+        default=None, description="rule 'states': mean |Δw| per update event as a "
         "fraction of the weight range")
-    slots_per_update: PositiveInt | None = Field(
+    slots_per_update: Int(1, 1 << 16, "pulse slots per event: 1 to 31 (aihwkit BL); 2^16"
+                          ) | None = Field(
         default=None, description="pulse slots an update event takes (its time); default: the mean "
         "pulses rounded up (deterministic pulsing); 31 for aihwkit-style stochastic pulse trains")
-    program_pulses_per_weight: PositiveFloat | None = Field(
+    program_pulses_per_weight: Pulses | None = Field(
         default=None, description="one-time programming pulses per weight; default (states − 1)/2, "
         "the mean distance from the reset state to a uniformly distributed target")
 
@@ -136,18 +141,20 @@ class UpdateRule(_Strict):
 class CrossbarConfig(_Strict):
     """The crossbar tiles of a machine and which layers they run."""
     preset: str = Field(default=DEFAULT_PRESET, description="tile preset supplying the defaults")
-    tiles: PositiveInt = Field(default=64, description="number of tiles")
-    rows: PositiveInt
-    cols: PositiveInt
+    tiles: Int(1, 1 << 20, "chips hold 10-10^4 crossbar tiles (ISAAC: 16,896); 2^20") = Field(
+        default=64, description="number of tiles")
+    rows: Lines
+    cols: Lines
     weight_encoding: Literal["differential", "reference_column"] = "differential"
     input_mode: Literal["pwm", "bit_serial"]
-    dac_bits: int = Field(ge=1, le=32)
-    adc_bits: int = Field(ge=1, le=32)
-    cols_per_adc: int
-    rows_per_adc: int | None = None
-    adc_rate_gsps: PositiveFloat
-    read_ns: PositiveFloat
-    write_pulse_ns: PositiveFloat
+    dac_bits: ConverterBits
+    adc_bits: ConverterBits
+    cols_per_adc: Lines
+    rows_per_adc: Lines | None = None
+    adc_rate_gsps: Real(0, 100, "SAR ADCs sample at 0.1-1.3 GS/s, flash ADCs ~10 GS/s; 100",
+                        "GS/s", lo_open=True)
+    read_ns: PulseNs
+    write_pulse_ns: PulseNs
     device: str = Field(default="ideal", description="device preset of the functional accuracy "
                         "model (accelsim/hardware/crossbar/devices.py)")
     parameters: dict[str, float | int | bool | str | None] = Field(

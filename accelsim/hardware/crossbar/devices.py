@@ -31,14 +31,15 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from accelsim.core.errors import ConfigError
+from accelsim.core.ranges import DOC, Plausible
 from accelsim.core.registry import Registry
 
 if TYPE_CHECKING:  # numpy is imported by the curve functions, not by loading a config
     import numpy as np
 
-_TABLE_II = ("MLP_NeuroSim V3.0 user manual, Table II (neurosim/MLP_NeuroSim_V3.0); "
-             "DESIGN.md §6; reference/notes/crossbar.md §2")
-_NOTES_52 = "non-table defaults: reference/notes/crossbar.md §5.2"
+_TABLE_II = ("MLP_NeuroSim V3.0 user manual, Table II (neurosim/MLP_NeuroSim_V3.0) [T-NS3]; "
+             "docs/design.md §6")
+_NOTES_52 = "non-table defaults: docs/accuracy.md (read noise, device-to-device, stuck cells, converters)"
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,25 @@ CHOICES = {"update_rounding": ("stochastic", "deterministic"),
 _FRACTIONS = {"c2c_sigma", "read_noise_sigma", "d2d_sigma", "stuck_at_gmin_fraction",
               "stuck_at_gmax_fraction"}
 _FIXED = {"name", "source"}
+#: plausible ranges of numeric parameters (docs/inputs.md); the fractions ([0, 1]), the
+#: nonlinearity labels ([-9, 9]) and the converter bits (2-24) are checked by _check
+PARAMETER_RANGES = {
+    **dict.fromkeys(("states_ltp", "states_ltd"),
+                    Plausible(2, 1 << 16, "analog devices hold 2-1000 conductance levels; 2^16")),
+    "r_on_ohm": Plausible(1, 1e9, "ReRAM low-resistance states are 1 kΩ-1 MΩ; 1 GΩ", "Ω"),
+    "on_off_ratio": Plausible(1, 1e9, "G_max/G_min of ReRAM/PCM is 2-1000 (null: infinite)",
+                              lo_open=True),
+    "adc_range": Plausible(0, 1e6, "ADC full scale in full input x full weight units",
+                           lo_open=True),
+    **dict.fromkeys(("rows_per_tile", "cols_per_tile"),
+                    Plausible(1, 4096, "crossbars are 64-1024 lines a side; x4 margin")),
+    "init_range_fraction": Plausible(0, 1, "a fraction of w_max", lo_open=True),
+    "pulse_train_length": Plausible(1, 1 << 16, "stochastic pulse trains are 1-64 bits"),
+    **dict.fromkeys(("write_voltage_ltp_v", "write_voltage_ltd_v"),
+                    Plausible(0, 100, "ReRAM write pulses are 0.5-5 V", "V", lo_open=True)),
+    **dict.fromkeys(("write_pulse_width_ltp_ns", "write_pulse_width_ltd_ns"),
+                    Plausible(0, 1e6, "write pulses are 1-1000 ns; 1 ms", "ns", lo_open=True)),
+}
 
 
 def resolve_device(name: str, parameters: dict[str, Any] | None = None, *,
@@ -158,10 +178,17 @@ def _coerce(key: str, value: Any, source: str | None, where: str) -> Any:
         return value
     if value is None:
         return math.inf if key == "on_off_ratio" else None
-    try:
+    try:  # (strings too: --param NAME=V1,V2 gives text)
         number = float(value)
+        if isinstance(value, bool):
+            raise TypeError(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"expected a number, got {value!r}", source=source, field=where) from None
+        raise ConfigError(f"expected a number, got {value!r}", source=source, field=where,
+                          fix="write a number (not true/false)") from None
+    plausible = PARAMETER_RANGES.get(key)
+    if plausible is not None and (problem := plausible.problem(number)):
+        raise ConfigError(problem, source=source, field=where,
+                          fix=f"use a value in range (each range and its source: {DOC})")
     if key in _INT_FIELDS:
         if number != int(number):
             raise ConfigError(f"expected an integer, got {value!r}", source=source, field=where)

@@ -1,11 +1,12 @@
 """Config model of a banked scratchpad buffer."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, StrictBool, model_validator
 
 from accelsim.core.formats import TENSOR_KINDS
+from accelsim.core.ranges import Int, Real
 from accelsim.hardware.memory.mram_write import MramWritePoint
 from accelsim.hardware.memory.technology import MemoryTechnology, resolve_technology
 
@@ -23,8 +24,8 @@ class _Strict(BaseModel):
 
 class WriteBufferConfig(_Strict):
     """An SRAM write buffer in front of the banks (accelsim/hardware/memory/write_buffer.py)."""
-    entries: PositiveInt
-    entry_bytes: PositiveInt
+    entries: Int(1, 1 << 16, "write buffers hold 4-64 entries; 2^16")
+    entry_bytes: Int(1, 1 << 16, "an entry is a word to a cache line (8-128 B); 64 KiB", "B")
 
 
 class Buffer(_Strict):
@@ -35,19 +36,21 @@ class Buffer(_Strict):
     interleaved across banks every ``interleave_bytes`` bytes.
     """
     name: str
-    capacity_bytes: PositiveInt
-    banks: PositiveInt = 1
-    ports_per_bank: PositiveInt = 1
-    word_bytes: PositiveInt = 8
-    interleave_bytes: PositiveInt | None = None
-    double_buffered: bool = True
-    resident_fraction: float = Field(
-        default=0.5, ge=0.0, lt=1.0,
+    capacity_bytes: Int(1, 1 << 36, "the largest on-chip SRAM, a wafer-scale engine's, is "
+                        "40-44 GB; 64 GiB", "B")
+    banks: Int(1, 1 << 16, "one bank per MiB of the largest (64 GiB) buffer") = 1
+    ports_per_bank: Int(1, 16, "SRAM cells have 1-2 ports, register files up to 16") = 1
+    word_bytes: Int(1, 4096, "access widths are 1 B to 512 B (a 4096-bit HBM-like row); x8",
+                    "B") = 8
+    interleave_bytes: Int(1, 1 << 30, "a multiple of word_bytes up to 1 GiB", "B") | None = None
+    double_buffered: StrictBool = True
+    resident_fraction: Real(0, 1, "a share of the capacity, below 1: tiles need staging room") = Field(
+        default=0.5, lt=1.0,
         description="share of the capacity that keeps whole tensors resident across operations "
                     "(activations saved for backward, outputs read by the next layer); the rest "
                     "stages streamed tiles, split in two halves when double_buffered")
     technology: str = "sram_22nm"
-    technology_overrides: dict[str, float] = Field(default_factory=dict)
+    technology_overrides: dict[str, Annotated[float, Strict()]] = Field(default_factory=dict)
     mram_write: MramWritePoint | None = Field(
         default=None, description="write operating point of an STT-MRAM buffer (None: nominal)")
     holds: list[str] = Field(min_length=1)

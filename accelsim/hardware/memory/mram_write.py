@@ -26,9 +26,14 @@ from __future__ import annotations
 
 import math
 
-from pydantic import BaseModel, ConfigDict, PositiveFloat
+from pydantic import BaseModel, ConfigDict
 
 from accelsim.core.errors import ConfigError
+from accelsim.core.ranges import Real
+
+#: MTJ write pulses and device times: STT writes take 1-100 ns; 1 ms is far beyond any device
+PulseNs = Real(0, 1e6, "MTJ write pulses and device times are 0.1-100 ns", "ns", lo_open=True)
+CurrentUa = Real(0, 1e5, "MTJ switching currents are 10-500 µA", "µA", lo_open=True)
 
 #: physical constants (CODATA 2018)
 ELEMENTARY_CHARGE_C = 1.602176634e-19
@@ -63,19 +68,22 @@ class MramWritePoint(BaseModel):
     values when given.
     """
     model_config = ConfigDict(extra="forbid", frozen=True)
-    voltage_scale: PositiveFloat = 1.0
-    pulse_ns: PositiveFloat | None = None
-    thermal_stability_delta: PositiveFloat = 60.0
-    damping_alpha: PositiveFloat = 0.01
-    spin_polarization_eta: PositiveFloat = 0.5
-    anisotropy_field_t: PositiveFloat = 0.5
-    temperature_k: PositiveFloat = 300.0
-    ic0_ua: PositiveFloat | None = None
-    tau_d_ns: PositiveFloat | None = None
-    nominal_current_ua: PositiveFloat = 80.0
-    nominal_pulse_ns: PositiveFloat = 10.0
-    attempt_time_ns: PositiveFloat = 1.0
-    thermal_exponent_b: PositiveFloat = 2.0
+    voltage_scale: Real(0, 10, "a multiple of the nominal write voltage; above ~2x the MTJ "
+                        "barrier breaks down", lo_open=True) = 1.0
+    pulse_ns: PulseNs | None = None
+    thermal_stability_delta: Real(0, 1000, "Δ = E_b/k_BT is 40-100 in products", "k_BT",
+                                  lo_open=True) = 60.0
+    damping_alpha: Real(0, 1, "Gilbert damping of CoFeB is 0.004-0.03", lo_open=True) = 0.01
+    spin_polarization_eta: Real(0, 1, "an efficiency", lo_open=True) = 0.5
+    anisotropy_field_t: Real(0, 100, "μ0·H_K of perpendicular MTJs is 0.1-2 T", "T",
+                             lo_open=True) = 0.5
+    temperature_k: Real(0, 1000, "chips operate at 4-400 K", "K", lo_open=True) = 300.0
+    ic0_ua: CurrentUa | None = None
+    tau_d_ns: PulseNs | None = None
+    nominal_current_ua: CurrentUa = 80.0
+    nominal_pulse_ns: PulseNs = 10.0
+    attempt_time_ns: PulseNs = 1.0
+    thermal_exponent_b: Real(0, 10, "1 or 2 in the literature", lo_open=True) = 2.0
 
     def resolved(self, pulse_ns: float) -> "MramWritePoint":
         """This point with ``pulse_ns`` filled in when it is unset (an explicit pulse is kept)."""

@@ -22,6 +22,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from accelsim.core.errors import ConfigError
+from accelsim.core.ranges import DOC, Plausible
 from accelsim.core.registry import Registry
 from accelsim.hardware.memory.mram_write import MramWritePoint, write_error_rate
 
@@ -55,10 +56,10 @@ TECHNOLOGIES: Registry[MemoryTechnology] = Registry("memory technology")
 MB = 1 << 20
 KB = 1 << 10
 
-_NVSIM22 = ("NVSim 22 nm LOP, ReadEDP, 350 K, 1 MB, 64-bit word (our run; DESIGN.md §5, "
-            "reference/notes/memory_energy.md §3.3)")
-_NVSIM32 = ("NVSim 32 nm LOP, ReadEDP, 350 K, 256 KB, 64-bit word (our run; DESIGN.md §5, "
-            "reference/notes/memory_energy.md §3.6)")
+_NVSIM22 = ("NVSim 22 nm LOP, ReadEDP, 350 K, 1 MB, 64-bit word (our run [T-NVSim]; "
+            "docs/design.md §5)")
+_NVSIM32 = ("NVSim 32 nm LOP, ReadEDP, 350 K, 256 KB, 64-bit word (our run [T-NVSim]; "
+            "docs/design.md §5)")
 
 for _t in (
     MemoryTechnology("sram_22nm", "sram", 22, MB, 0.63, 0.44, 7.2, 7.2, 26.6, 0.77,
@@ -117,12 +118,10 @@ def _apply_overrides(tech: MemoryTechnology, overrides: dict, source: str | None
                               fix="valid fields: " + ", ".join(sorted(_NUMERIC)))
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"must be a number (got {value!r})", source=source, field=where)
-        if key == "write_error_rate":
-            if not 0.0 <= value <= 1.0:
-                raise ConfigError("must be within [0, 1]", source=source, field=where)
-        elif value <= 0:
-            raise ConfigError(f"must be positive (got {value})", source=source, field=where,
-                              fix="latencies, energies, leakage and area are > 0")
+        plausible = override_range(key)
+        if problem := plausible.problem(value):
+            raise ConfigError(problem, source=source, field=where,
+                              fix=f"use a value in range (each range and its source: {DOC})")
         if key in _MTJ_FIELDS and tech.kind != "stt_mram":
             raise ConfigError(f"{key} describes an MTJ cell but {tech.name!r} is {tech.kind}",
                               source=source, field=where, fix="remove it or use an stt_mram_* "
@@ -132,6 +131,27 @@ def _apply_overrides(tech: MemoryTechnology, overrides: dict, source: str | None
     if tech.cell_write_pulse_ns is not None:
         _periphery(tech, source, field)  # the cell part must fit inside the write totals
     return tech
+
+
+#: plausible ranges of technology-field overrides, by the unit their name ends in
+OVERRIDE_RANGES = {
+    "_ns": Plausible(0, 1e5, "memory macro latencies are 0.1-100 ns; 100 µs", "ns", True),
+    "_pj": Plausible(0, 1e6, "a 64-bit macro access costs 1-1000 pJ", "pJ", True),
+    "_pj_per_bit": Plausible(0, 1e4, "an MTJ cell write costs 0.1-10 pJ per bit", "pJ", True),
+    "_mw": Plausible(0, 1e6, "a macro leaks µW to W; 1 kW", "mW", True),
+    "_mm2": Plausible(0, 1e5, "a macro is < 100 mm²; a whole wafer 70,000 mm²", "mm²", True),
+    "_bytes": Plausible(1, 1 << 36, "a macro of 1 B to 64 GiB", "B"),
+    "_bits": Plausible(1, 1 << 15, "an access of 1 bit to 4 KiB", "bits"),
+    "_rate": Plausible(0, 1, "a probability"),
+}
+
+
+def override_range(key: str) -> Plausible:
+    """The plausible range of technology field ``key`` (by its unit suffix)."""
+    for suffix, plausible in sorted(OVERRIDE_RANGES.items(), key=lambda kv: -len(kv[0])):
+        if key.endswith(suffix):
+            return plausible
+    raise KeyError(key)  # every numeric field has a unit suffix (tested)
 
 
 def _periphery(tech: MemoryTechnology, source: str | None, field: str | None

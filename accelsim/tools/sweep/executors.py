@@ -7,11 +7,12 @@ and the loaded workload, so Dask workers need accelsim installed but no access t
 from __future__ import annotations
 
 import contextlib
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Iterator
 
 from accelsim.core.errors import ConfigError
+from accelsim.tools.pool import worker_pool
 from accelsim.tools.sweep.points import Task
 from accelsim.tools.sweep.worker import run_point
 
@@ -39,7 +40,7 @@ class PoolExecutor:
     def __init__(self, jobs: int):
         self.jobs = jobs
         self.name = f"process pool ({jobs} workers)"
-        self.pool = ProcessPoolExecutor(max_workers=jobs)
+        self.pool = worker_pool(jobs)
 
     def map(self, tasks: list[Task]) -> Iterator[dict]:
         futures = {self.pool.submit(run_point, t): t for t in tasks}

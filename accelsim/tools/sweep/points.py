@@ -20,6 +20,7 @@ from accelsim.api import hardware_from_dict
 from accelsim.core import shipped
 from accelsim.core.errors import ConfigError
 from accelsim.core.yamlfile import load_yaml
+from accelsim.core.limits import DEFAULT_MAX_STEPS
 from accelsim.hardware.config import HardwareConfig
 from accelsim.tools.sweep.paths import PathError, check_path, path_error, set_path
 from accelsim.tools.sweep.spec import WORKLOAD_AXES, Axis, SweepSpec
@@ -42,6 +43,7 @@ class Task:
     phases: str
     seed: int
     sources: dict[str, str] = field(default_factory=dict)
+    max_steps: int | None = DEFAULT_MAX_STEPS
 
 
 def _resolve(sweep_path: Path, rel: str, kind: str) -> Path:
@@ -115,7 +117,7 @@ class _Workloads:
             else:
                 wl = load_workload(path)
                 if batch is not None:
-                    wl = wl.with_batch(batch)
+                    wl = wl.with_batch(batch, source=str(self.sweep_path), field="batch")
                 item = (wl, wl.name, sha, wl.batch)
             self.cache[(rel, batch)] = item
         return self.cache[(rel, batch)]

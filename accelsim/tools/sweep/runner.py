@@ -11,10 +11,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from accelsim.core.errors import ConfigError
+from accelsim.core.limits import DEFAULT_MAX_STEPS
 from accelsim.core.progress import progress as progress_bar
 from accelsim.tools.sweep.executors import make_executor
 from accelsim.tools.sweep.points import build_tasks
-from accelsim.tools.sweep.spec import load_spec
+from accelsim.tools.sweep.spec import load_spec, spec_identity
 from accelsim.tools.sweep.store import SweepStore
 
 
@@ -40,27 +42,49 @@ class SweepReport:
         return self.ran - len(self.errors)
 
 
-def default_store(sweep_path: str | Path) -> Path:
-    """``out/<sweep file stem>.db`` in the current directory."""
-    return Path("out") / f"{Path(sweep_path).stem}.db"
+def default_store(sweep_path: str | Path, identity: str) -> Path:
+    """``out/<sweep file stem>-<first 8 hex digits of the spec identity>.db`` in the current
+    directory: two sweeps never share a default store, a rerun of one finds its own."""
+    return Path("out") / f"{Path(sweep_path).stem}-{identity[:8]}.db"
+
+
+def _check_identity(store: SweepStore, identity: str, sweep_path, allow: bool) -> None:
+    """Refuse to add points to a store that another sweep spec created, unless ``allow``."""
+    known = json.loads(store.meta("spec_identities") or "[]")
+    if known and identity not in known and not allow:
+        raise ConfigError(
+            f"the store holds the points of another sweep (spec {store.meta('sweep_file')!r}, "
+            f"identity {known[-1][:12]}); this spec ({sweep_path}) is {identity[:12]}",
+            source=str(store.path), field="--store",
+            fix="write to another store with -s, or pass --allow-other-spec to add this "
+                "sweep's points to it")
+    if identity not in known:
+        store.set_meta("spec_identities", json.dumps([*known, identity]))
 
 
 def run_sweep(sweep_path: str | Path, store_path: str | Path | None = None, *, jobs: int = 1,
               dask: str | None = None, dask_local: int | None = None,
-              dask_timeout_s: float = 5.0, progress: bool | None = None) -> SweepReport:
+              dask_timeout_s: float = 5.0, progress: bool | None = None,
+              max_steps: int | None = DEFAULT_MAX_STEPS,
+              allow_other_spec: bool = False) -> SweepReport:
     t0 = time.perf_counter()
     spec = load_spec(sweep_path)
     tasks, columns = build_tasks(spec, sweep_path)
-    store_path = Path(store_path) if store_path else default_store(sweep_path)
+    for t in tasks:
+        t.max_steps = max_steps
+    identity = spec_identity(spec, sweep_path)
+    store_path = Path(store_path) if store_path else default_store(sweep_path, identity)
     finished: set[tuple] = set()
     if store_path.exists():
         with SweepStore(store_path, create=False) as store:
+            _check_identity(store, identity, sweep_path, allow_other_spec)
             finished = store.finished_keys()
     todo = [t for t in tasks if t.key not in finished]
     report = SweepReport(store_path, len(tasks), len(tasks) - len(todo))
     executor = make_executor(jobs, dask, dask_local, dask_timeout_s) if todo else None
     try:
         with SweepStore(store_path) as store:
+            _check_identity(store, identity, sweep_path, allow_other_spec)
             store.set_meta("sweep_file", str(sweep_path))
             store.set_meta("spec", spec.model_dump_json())
             store.set_meta("axes", json.dumps(columns))

@@ -19,20 +19,17 @@ An axis ``path`` is a dotted path into the hardware YAML (list items by index, b
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    NonNegativeInt,
-    PositiveInt,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from accelsim.core.phases import PhaseSet
+from accelsim.core.ranges import Seed
 from accelsim.core.yamlfile import load_yaml, validate
+from accelsim.workload.layers import Batch
 
 #: axis paths that set the workload instead of the hardware config
 WORKLOAD_AXES = ("workload", "batch")
@@ -83,8 +80,8 @@ class SweepSpec(BaseModel):
     base: str = Field(description="hardware config (.yaml), relative to the sweep file")
     workloads: list[str] = Field(default_factory=list)
     phases: PhaseSet = "training"
-    batch: PositiveInt | None = None
-    seed: NonNegativeInt = 0
+    batch: Batch | None = None
+    seed: Seed = 0
     combine: Literal["product", "zip"] = "product"
     axes: list[Axis] = Field(default_factory=list)
 
@@ -105,6 +102,20 @@ class SweepSpec(BaseModel):
         if self.combine == "zip" and len({a.length for a in self.axes}) > 1:
             raise ValueError("combine: zip needs equally many values on every axis")
         return self
+
+
+def spec_identity(spec: SweepSpec, sweep_path: str | Path) -> str:
+    """SHA-256 of what makes a sweep this sweep: every field of the spec except the values
+    along its axes and the listed workloads (a sweep grown by more values or workloads is the
+    same sweep), plus the bytes of its base config file."""
+    data = spec.model_dump(mode="json", exclude={"workloads"})
+    for axis in data["axes"]:
+        for member in axis["zip"] or [axis]:
+            member.pop("values", None)
+    base = Path(sweep_path).parent / Path(spec.base).expanduser()
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode())
+    digest.update(base.read_bytes() if base.is_file() else b"")
+    return digest.hexdigest()
 
 
 def load_spec(path: str | Path) -> SweepSpec:

@@ -32,7 +32,7 @@ def run_point(task: Task) -> dict:
         graph = (build_graph(task.workload, task.phases) if isinstance(task.workload, Workload)
                  else task.workload)
         run = simulate(task.hw, graph, task.seed, hw_source=task.sources.get("hardware"),
-                       workload_source=task.sources.get("workload"))
+                       workload_source=task.sources.get("workload"), max_steps=task.max_steps)
         with tempfile.TemporaryDirectory(prefix="accelsim-point-") as tmp:
             write_run(run, Path(tmp) / "run", wall_time=False)  # wall time is kept apart
             written = read_run_dir(Path(tmp) / "run")

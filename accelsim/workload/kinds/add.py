@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field, PositiveInt
+from pydantic import Field
 
 from accelsim.workload.kinds.base import LayerKind, PhaseIO, layer_kind
 from accelsim.workload.lowering import VectorWork
+from accelsim.workload.sizes import Extent
 
 _IO = {"forward": PhaseIO((("in", "ifmap"), ("in_b", "filter")), (("out", "ofmap"),)),
        "backward_data": PhaseIO((("err", "ifmap"),), (("err_in", "ofmap"), ("err_in_b", "ofmap")))}
@@ -22,9 +23,9 @@ class Add(LayerKind):
     """
     kind: Literal["add"] = "add"
     has_weights: ClassVar[bool] = False
-    channels: PositiveInt
-    in_h: PositiveInt = 1
-    in_w: PositiveInt = 1
+    channels: Extent
+    in_h: Extent = 1
+    in_w: Extent = 1
     input_b: str = Field(description="the layer whose output is the second summand")
 
     def input_elements(self) -> int:

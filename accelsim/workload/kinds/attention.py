@@ -43,11 +43,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
-from pydantic import Field, PositiveInt, model_validator
+from pydantic import Field, model_validator
 
 from accelsim.workload.kinds.base import LayerKind, PhaseIO, layer_kind
 from accelsim.workload.kinds.softmax import Softmax
 from accelsim.workload.lowering import GemmShape, VectorWork
+from accelsim.workload.sizes import Count, Tokens
 
 
 @dataclass(frozen=True)
@@ -103,13 +104,13 @@ class Attention(LayerKind):
     """Scaled dot-product attention over a fused QKV projection (see the module docstring)."""
     kind: Literal["attention"] = "attention"
     has_weights: ClassVar[bool] = False
-    tokens: PositiveInt
-    heads: PositiveInt
-    kv_heads: PositiveInt | None = Field(default=None, description="default: heads (no GQA)")
-    head_dim: PositiveInt
+    tokens: Tokens
+    heads: Count
+    kv_heads: Count | None = Field(default=None, description="default: heads (no GQA)")
+    head_dim: Count
     causal: bool = True
     skip_masked: bool = False
-    mask_block: PositiveInt = Field(
+    mask_block: Tokens = Field(
         default=128, description="skip_masked: the side of the score blocks skipped whole")
     fused: Literal["none", "flash"] = "none"
 

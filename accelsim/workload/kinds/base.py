@@ -35,17 +35,11 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 import numpy as np
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    NonNegativeInt,
-    PositiveInt,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from accelsim.core.registry import Registry
 from accelsim.workload.lowering import VectorWork, WeightMatrix, Work
+from accelsim.workload.sizes import Extent, Features, Padding, Stride, Tokens
 
 OutputRule = Literal["standard", "scalesim"]
 
@@ -158,8 +152,8 @@ class ElementwiseKind(LayerKind):
     """An element-wise (or per-token reduction) layer over ``tokens × features`` per sample, on
     the vector unit. ``OPS`` gives the vector operations per element of each phase; every value
     is in the one table of docs/transformers.md, marked as an assumption or cited."""
-    features: PositiveInt
-    tokens: PositiveInt = 1
+    features: Features
+    tokens: Tokens = 1
     OPS: ClassVar[dict[str, int]] = {}
     #: learned weights per feature (layernorm: scale and shift)
     WEIGHTS_PER_FEATURE: ClassVar[int] = 0
@@ -195,12 +189,12 @@ class SpatialKind(LayerKind):
     """A sliding-window layer over ``input_channels`` × in_h × in_w. Output sizes use
     ``P = floor((H + 2·padding − R) / stride) + 1``, or SCALE-Sim's ``ceil((H − R + s)/s)``
     with ``output_rule: scalesim`` (which counts a partial last window)."""
-    in_h: PositiveInt
-    in_w: PositiveInt
-    kernel_h: PositiveInt
-    kernel_w: PositiveInt
-    stride: PositiveInt = 1
-    padding: NonNegativeInt = 0
+    in_h: Extent
+    in_w: Extent
+    kernel_h: Extent
+    kernel_w: Extent
+    stride: Stride = 1
+    padding: Padding = 0
     output_rule: OutputRule = "standard"
 
     @model_validator(mode="before")

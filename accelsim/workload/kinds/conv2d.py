@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import PositiveInt
 
 from accelsim.workload.kinds.base import SpatialKind, layer_kind
 from accelsim.workload.lowering import GemmShape, WeightMatrix
+from accelsim.workload.sizes import Extent
 
 
 @layer_kind
@@ -17,8 +17,8 @@ class Conv2d(SpatialKind):
     kind: Literal["conv2d"] = "conv2d"
     has_weights: ClassVar[bool] = True
     channels_field: ClassVar[str] = "in_channels"
-    in_channels: PositiveInt
-    out_channels: PositiveInt
+    in_channels: Extent
+    out_channels: Extent
 
     @property
     def input_channels(self) -> int:

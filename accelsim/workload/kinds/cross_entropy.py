@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import PositiveInt
 
 from accelsim.workload.kinds.base import LayerKind, PhaseIO, Saved, layer_kind
 from accelsim.workload.lowering import VectorWork
+from accelsim.workload.sizes import Features, Tokens
 
 _IO = {"forward": PhaseIO((("in", "ifmap"),), (("out", "ofmap"), ("saved:lse", "ofmap"))),
        "backward_data": PhaseIO((("err", "ifmap"), ("in", "filter"), ("saved:lse", "filter")),
@@ -26,8 +26,8 @@ class CrossEntropy(LayerKind):
     kind: Literal["cross_entropy"] = "cross_entropy"
     has_weights: ClassVar[bool] = False
     OPS: ClassVar[dict[str, int]] = {"forward": 4, "backward_data": 3}
-    vocab: PositiveInt
-    tokens: PositiveInt
+    vocab: Features
+    tokens: Tokens
 
     def input_elements(self) -> int:
         return self.tokens * self.vocab

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import PositiveInt
 
 from accelsim.workload.kinds.base import SpatialKind, layer_kind
 from accelsim.workload.lowering import GemmShape, WeightMatrix
+from accelsim.workload.sizes import Extent
 
 
 @layer_kind
@@ -16,7 +16,7 @@ class DepthwiseConv2d(SpatialKind):
     """Depthwise convolution: one R×S filter per channel (channel multiplier 1)."""
     kind: Literal["depthwise_conv2d"] = "depthwise_conv2d"
     has_weights: ClassVar[bool] = True
-    channels: PositiveInt
+    channels: Extent
 
     @property
     def input_channels(self) -> int:

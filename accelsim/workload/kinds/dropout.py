@@ -9,6 +9,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from accelsim.workload.kinds.base import ElementwiseKind, PhaseIO, Saved, layer_kind
+from accelsim.workload.sizes import Probability
 
 _IO = {"forward": PhaseIO((("in", "ifmap"),), (("out", "ofmap"), ("saved:mask", "ofmap"))),
        "backward_data": PhaseIO((("err", "ifmap"), ("saved:mask", "filter")),
@@ -21,7 +22,7 @@ class Dropout(ElementwiseKind):
     kind: Literal["dropout"] = "dropout"
     has_weights: ClassVar[bool] = False
     OPS: ClassVar[dict[str, int]] = {"forward": 3, "backward_data": 2}
-    p: float = Field(default=0.1, ge=0.0, lt=1.0, description="probability of zeroing")
+    p: Probability = Field(default=0.1, lt=1.0, description="probability of zeroing")
 
     def io(self, phase):
         return _IO[phase]

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import PositiveInt
 
 from accelsim.workload.kinds.base import LayerKind, PhaseIO, layer_kind
 from accelsim.workload.lowering import VectorWork
+from accelsim.workload.sizes import Features, Tokens
 
 _IO = {"forward": PhaseIO((("in", "ifmap"), ("weight_rows", "filter")), (("out", "ofmap"),)),
        "backward_weight": PhaseIO((("err", "ifmap"), ("in", "filter")), (("wgrad", "ofmap"),))}
@@ -26,9 +26,9 @@ class Embedding(LayerKind):
     """An embedding table (gather forward, scatter-add weight gradient)."""
     kind: Literal["embedding"] = "embedding"
     has_weights: ClassVar[bool] = True
-    vocab: PositiveInt
-    dim: PositiveInt
-    tokens: PositiveInt
+    vocab: Features
+    dim: Features
+    tokens: Tokens
 
     def input_elements(self) -> int:
         return self.tokens

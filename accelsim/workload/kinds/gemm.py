@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field, PositiveInt, model_validator
+from pydantic import Field, model_validator, StrictBool
 
 from accelsim.workload.kinds.base import LayerKind, PhaseIO, layer_kind
 from accelsim.workload.lowering import GemmShape, WeightMatrix
+from accelsim.workload.sizes import Count, Features
 
 _TWO_ACTIVATIONS_IO = {
     "forward": PhaseIO((("in", "ifmap"), ("in_b", "filter")), (("out", "ofmap"),)),
@@ -31,11 +32,11 @@ class Gemm(LayerKind):
     A·V): backward computes the gradients of both operands and there is no update.
     """
     kind: Literal["gemm"] = "gemm"
-    m: PositiveInt
-    k: PositiveInt
-    n: PositiveInt
-    count: PositiveInt = 1
-    has_weights: bool = True
+    m: Features
+    k: Features
+    n: Features
+    count: Count = 1
+    has_weights: StrictBool = True
     input_b: str | None = Field(
         default=None, description="weight-free GEMMs only: the layer whose output is operand B "
         "(default: the same layer as operand A)")

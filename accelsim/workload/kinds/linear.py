@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field, PositiveInt
+from pydantic import Field
 
 from accelsim.workload.kinds.base import LayerKind, layer_kind
 from accelsim.workload.lowering import GemmShape, WeightMatrix
+from accelsim.workload.sizes import Features, Tokens
 
 
 @layer_kind
@@ -21,9 +22,9 @@ class Linear(LayerKind):
     """Fully connected layer: ``tokens`` rows per sample of ``in_features`` → ``out_features``."""
     kind: Literal["linear"] = "linear"
     has_weights: ClassVar[bool] = True
-    in_features: PositiveInt
-    out_features: PositiveInt
-    tokens: PositiveInt = 1
+    in_features: Features
+    out_features: Features
+    tokens: Tokens = 1
     tied_to: str | None = Field(
         default=None, description="an embedding layer whose weights this layer shares")
 

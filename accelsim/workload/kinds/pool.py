@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import PositiveInt
 
 from accelsim.workload.kinds.base import PhaseIO, SpatialKind, layer_kind
 from accelsim.workload.lowering import VectorWork
+from accelsim.workload.sizes import Extent
 
 _IO = {"forward": PhaseIO((("in", "ifmap"),), (("out", "ofmap"),)),
        "backward_data": PhaseIO((("err", "ifmap"), ("in", "filter")), (("err_in", "ofmap"),))}
@@ -19,7 +19,7 @@ class Pool(SpatialKind):
     """Max or average pooling, run on the vector unit (no weights)."""
     kind: Literal["pool"] = "pool"
     has_weights: ClassVar[bool] = False
-    channels: PositiveInt
+    channels: Extent
     mode: Literal["max", "avg"] = "max"
 
     @property
