@@ -67,7 +67,7 @@ def op_steps(hw: HardwareConfig, node: dict, streams: dict[str, tuple] | None = 
     for a in hw.arrays:
         steps = 0
         for p in packs(gemm, DATAFLOWS.get(a.dataflow), a.rows, a.cols, a.depthwise == "packed"):
-            mp = map_gemm(a.dataflow, a.rows, a.cols, p.m, p.k, p.n)
+            mp = map_gemm(a.dataflow, a.rows, a.cols, p.gemm.m, p.gemm.k, p.gemm.n)
             folds = sum(g.count for g in mp.fold_groups())
             ru, cu = min(mp.rows, mp.sr), min(mp.cols, mp.sc)
             # a packed B streams only its non-zero 1/channels
@@ -80,7 +80,7 @@ def op_steps(hw: HardwareConfig, node: dict, streams: dict[str, tuple] | None = 
                     entry = per_step.setdefault(buf.name, [buf.slot_bytes, 0])
                     entry[1] += widths[role] * bpe
             t_chunk = min([mp.t] + [max(1, slot // step) for slot, step in per_step.values()])
-            steps += p.repeat * folds * -(-mp.t // t_chunk)
+            steps += p.gemm.count * folds * -(-mp.t // t_chunk)
         best = steps if best is None else min(best, steps)
     return best
 

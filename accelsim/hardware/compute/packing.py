@@ -43,18 +43,15 @@ from accelsim.workload.lowering import GemmShape
 
 @dataclass(frozen=True)
 class Pack:
-    """``repeat`` GEMMs (m, k, n) as mapped, each ``channels`` GEMMs (m, k/channels, 1) packed
-    block-diagonally (``channels = 1``: a plain GEMM, B dense)."""
-    m: int
-    k: int
-    n: int
-    repeat: int
+    """``gemm.count`` GEMMs as mapped, each ``channels`` GEMMs (m, k/channels, 1) packed
+    block-diagonally (``channels = 1``: plain GEMMs, B dense)."""
+    gemm: GemmShape
     channels: int = 1
 
     @property
     def mac_slots(self) -> int:
         """PE-cycles of the array rectangle the packed GEMMs occupy (Sr·Sc·T each)."""
-        return self.m * self.k * self.n * self.repeat
+        return self.gemm.macs
 
 
 def packs(work: GemmShape, flow: Dataflow, rows: int, cols: int, packed: bool) -> list[Pack]:
@@ -62,9 +59,9 @@ def packs(work: GemmShape, flow: Dataflow, rows: int, cols: int, packed: bool) -
     g = min(work.count, flow.channels_per_fold(rows, cols, work.k)) if packed and work.n == 1 \
         else 1
     if g == 1:
-        return [Pack(work.m, work.k, work.n, work.count)]
+        return [Pack(work)]
     full, rest = divmod(work.count, g)
-    out = [Pack(work.m, g * work.k, g, full, g)]
+    out = [Pack(GemmShape(work.m, g * work.k, g, full), g)]
     if rest:
-        out.append(Pack(work.m, rest * work.k, rest, 1, rest))
+        out.append(Pack(GemmShape(work.m, rest * work.k, rest, 1), rest))
     return out

@@ -70,7 +70,7 @@ class SystolicUnit:
         c = operands["out"][0]
         flow = DATAFLOWS.get(self.cfg.dataflow)
         gemms = packs(work, flow, self.cfg.rows, self.cfg.cols, self.cfg.depthwise == "packed")
-        maps = [map_gemm(self.cfg.dataflow, self.cfg.rows, self.cfg.cols, p.m, p.k, p.n)
+        maps = [map_gemm(self.cfg.dataflow, self.cfg.rows, self.cfg.cols, p.gemm.m, p.gemm.k, p.gemm.n)
                 for p in gemms]
         mp, fill = maps[0], gemms[0].channels  # the first GEMM has the largest folds
         ru_max, cu_max = min(mp.rows, mp.sr), min(mp.cols, mp.sc)
@@ -126,16 +126,16 @@ class SystolicUnit:
                     if key not in memo:
                         memo[key] = folds.step(g, t, key[0], key[1])
                     steps.append(memo[key])
-                segments.append(Segment(tuple(steps), g.count * p.repeat))
+                segments.append(Segment(tuple(steps), g.count * p.gemm.count))
             for k, v in pm.array_access_elements().items():
-                acc[k] = acc.get(k, 0) + v * p.repeat // (p.channels if k == "b_read" else 1)
+                acc[k] = acc.get(k, 0) + v * p.gemm.count // (p.channels if k == "b_read" else 1)
         if overlap:  # the fill and drain of the array that no neighbouring fold hides
             tail = mp.cycles_per_fold - mp.overlapped_fold_cycles
             segments.append(Segment((StepBuilder(word_bytes).build(tail),)))
-            compute = tail + sum(p.repeat * pm.folds * pm.overlapped_fold_cycles
+            compute = tail + sum(p.gemm.count * pm.folds * pm.overlapped_fold_cycles
                                  for p, pm in zip(gemms, maps))
         else:
-            compute = sum(pm.compute_cycles * p.repeat for p, pm in zip(gemms, maps))
+            compute = sum(pm.compute_cycles * p.gemm.count for p, pm in zip(gemms, maps))
         return Plan(segments, compute, mp.rows * mp.cols, macs=work.macs, array_elements=acc,
                     mac_slots=sum(p.mac_slots for p in gemms))
 
