@@ -11,6 +11,10 @@ fraction (check bits per data bit, :mod:`accelsim.hardware.memory.protection`) o
 kinds it holds in the run's formats (a protected kind no buffer names is held by the buffers of
 operand roles).
 
+A buffer's write buffer (``write_buffer``) adds its own component ``write_buffer_<name>``: the
+``write_buffer.<node>nm.area_mm2`` SRAM macro area scaled linearly to entries × entry_bytes, at
+the node of the buffer's technology.
+
 Not modelled (listed in the result under ``not_modelled``): the systolic arrays' PEs and the
 vector unit — the reference notes cite energies but no areas for the arithmetic units — and DRAM,
 which is off chip.
@@ -19,7 +23,7 @@ from __future__ import annotations
 
 import math
 
-from accelsim.energy.prices import PriceList, protected_kinds
+from accelsim.energy.prices import WRITE_BUFFER_REFERENCE_BYTES, PriceList, protected_kinds
 from accelsim.hardware.memory.buffer_config import ROLES
 from accelsim.hardware.memory.protection import TensorProtection
 
@@ -43,7 +47,8 @@ def check_bit_fraction(config: dict, buf: dict, formats: dict) -> float:
 
 
 def area_breakdown(prices: PriceList, formats: dict | None = None) -> dict:
-    """``{"total": mm², "by_component": {"buffer_<name>": mm²}, "not_modelled": [...]}``."""
+    """``{"total": mm², "by_component": {"buffer_<name>": mm², "write_buffer_<name>": mm²},
+    "not_modelled": [...]}``."""
     by_component = {}
     for name, buf in prices.buffers.items():
         tech = buf["resolved_technology"]
@@ -51,5 +56,9 @@ def area_breakdown(prices: PriceList, formats: dict | None = None) -> dict:
                                tech["reference_capacity_bytes"], buf["capacity_bytes"])
         widen = check_bit_fraction(prices.config, buf, formats or {})
         by_component[f"buffer_{name}"] = area * (1.0 + widen) if widen else area
+        if buf.get("write_buffer"):
+            by_component[f"write_buffer_{name}"] = buffer_area_mm2(
+                prices.write_buffer_value(name, "area_mm2"), WRITE_BUFFER_REFERENCE_BYTES,
+                prices.write_buffer_bytes(name))
     return {"total": math.fsum(by_component.values()), "by_component": by_component,
             "not_modelled": list(NOT_MODELLED)}

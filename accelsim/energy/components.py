@@ -31,7 +31,9 @@ class Component:
     kind: str = DYNAMIC
     group: str = "other"                           # the MRAM study's breakdown group
     actions: tuple[tuple[str, str], ...] = ()      # (counts group, action) that charge it
-    needs: str | None = None                       # "dram" | "crossbar" | "protection" | None
+    #: "dram" | "crossbar" | "protection" | "write_buffer" | None; a per-buffer component that
+    #: needs "write_buffer" exists only for the buffers that have one
+    needs: str | None = None
 
     @property
     def per_buffer(self) -> bool:
@@ -48,6 +50,7 @@ class Component:
 _MAC = tuple(("mac", f) for f in BYTES_PER_ELEMENT)
 _XBAR = "crossbar"
 _ECC = "protection"  # a config that protects some tensor kind (accelsim.hardware.memory.protection)
+_WB = "write_buffer"  # a buffer with a write buffer (accelsim.hardware.memory.write_buffer)
 
 COMPONENTS: tuple[Component, ...] = (
     Component("mac", group="compute", actions=_MAC),
@@ -77,27 +80,40 @@ COMPONENTS: tuple[Component, ...] = (
               actions=((_XBAR, "digital_accumulations"),), needs=_XBAR),
     Component("buffer_{buffer}_ecc", group="scratchpad_ecc",
               actions=((BUFFER, "ecc_read_bits"), (BUFFER, "ecc_write_bits")), needs=_ECC),
+    # every word written to a buffer with a write buffer goes through it: one entry write, one
+    # drain read (accelsim.hardware.memory.banks serves all of a buffer's writes through it)
+    Component("write_buffer_{buffer}_write", group="scratchpad_write",
+              actions=((BUFFER, "write_words"),), needs=_WB),
+    Component("write_buffer_{buffer}_drain", group="scratchpad_write",
+              actions=((BUFFER, "write_words"),), needs=_WB),
     Component("buffer_{buffer}_leakage", kind=LEAKAGE, group="scratchpad_leakage"),
+    Component("write_buffer_{buffer}_leakage", kind=LEAKAGE, group="scratchpad_leakage",
+              needs=_WB),
     Component("dram_background", kind=DRAM_BACKGROUND, group="dram_background", needs="dram"),
 )
 
 
-def _has(c: Component, dram: bool, crossbar: bool, protection: bool = False) -> bool:
+def _has(c: Component, dram: bool, crossbar: bool, protection: bool = False,
+         write_buffers=()) -> bool:
     return c.needs is None or (c.needs == "dram" and dram) or (c.needs == _XBAR and crossbar) \
-        or (c.needs == _ECC and protection)
+        or (c.needs == _ECC and protection) or (c.needs == _WB and bool(write_buffers))
 
 
-def dynamic_names(buffers, *, dram: bool, crossbar: bool, protection: bool = False) -> list[str]:
+def dynamic_names(buffers, *, dram: bool, crossbar: bool, protection: bool = False,
+                  write_buffers=()) -> list[str]:
     """The dynamic components of a machine, in column order: the per-buffer ones grouped by
-    buffer (``buffer_a_read, buffer_a_write, buffer_b_read, ...``)."""
+    buffer (``buffer_a_read, buffer_a_write, buffer_b_read, ...``); ``write_buffers`` names the
+    buffers that have a write buffer."""
     out: list[str] = []
-    declared = [c for c in COMPONENTS if c.kind == DYNAMIC and _has(c, dram, crossbar, protection)]
+    declared = [c for c in COMPONENTS
+                if c.kind == DYNAMIC and _has(c, dram, crossbar, protection, write_buffers)]
     per_buffer = [c for c in declared if c.per_buffer]
     for c in declared:
         if not c.per_buffer:
             out.append(c.name)
         elif c is per_buffer[0]:
-            out += [p.name.format(buffer=b) for b in buffers for p in per_buffer]
+            out += [p.name.format(buffer=b) for b in buffers for p in per_buffer
+                    if p.needs != _WB or b in write_buffers]
     return out
 
 

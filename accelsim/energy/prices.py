@@ -14,11 +14,17 @@ Rules (docs/energy.md gives the derivations):
 - Vector op = one fp32 fused multiply-add lane operation = fp32 multiply + fp32 add × factor(n).
 - Scratchpad word = the technology's per-``access_bits`` energy × word bits / access_bits;
   leakage = leakage_mw × capacity / reference capacity.
+- Write buffer (a buffer's ``write_buffer``): every written word is one entry write and one drain
+  read, each = the ``write_buffer.<node>nm`` SRAM energy per 64-bit access × word bits / 64, at
+  the node of the buffer's technology; leakage = leakage_mw × entries × entry_bytes / 64 KB.
 - DRAM: bits × (core read or write pJ/bit) and bits × I/O pJ/bit; activations × ACT+PRE energy;
   refreshes × refresh energy; active-standby rank-ns × (active − precharge standby) mW; static
   background = precharge standby per rank × ranks × channels.
-- Crossbar: ADC per conversion by (bits, node); DAC and shift-add scaled from 32 nm; cell read
-  and write pulse per event (device physics, not node-scaled); digital accumulation = int32 add.
+- Crossbar: ADC per conversion by (bits, node); DAC and shift-add scaled from 32 nm; digital
+  accumulation = int32 add. Cell read = V_read² · G_on · read_ns and write pulse = V_write² ·
+  G_on · write_pulse_ns of the configured tile and device
+  (:mod:`accelsim.hardware.crossbar.cell_energy`); the table's ``crossbar.cell_read_pj`` / ``write_pulse_pj`` are the fallback for a device without
+  that physics, and an entry set by a user table wins over the physics.
 """
 from __future__ import annotations
 
@@ -31,7 +37,9 @@ from accelsim.energy.components import (
     action_component,
     dynamic_names,
 )
-from accelsim.energy.table import EnergyTable, Entry
+from accelsim.energy.table import DEFAULT_ORIGIN, EnergyTable, Entry
+from accelsim.hardware.crossbar.cell_energy import cell_read_energy, write_pulse_energy
+from accelsim.hardware.crossbar.config import crossbar_from_dict
 
 #: format → (multiply entry, accumulate-add entry, operand bits, accumulator bits)
 MAC_COMPOSITION = {
@@ -42,6 +50,12 @@ MAC_COMPOSITION = {
 }
 #: crossbar action → the component it charges (declared in accelsim.energy.components)
 CROSSBAR_COLUMNS = action_component("crossbar")
+#: write-buffer energies are per access of this many bits, leakage and area per this capacity
+WRITE_BUFFER_ACCESS_BITS = 64
+WRITE_BUFFER_REFERENCE_BYTES = 64 * 1024
+#: crossbar per-cell action → (table key of its fallback, the tile/device physics that prices it)
+CELL_ENERGY = {"cell_reads": ("crossbar.cell_read_pj", cell_read_energy),
+               "write_pulses": ("crossbar.write_pulse_pj", write_pulse_energy)}
 
 
 @dataclass(frozen=True)
@@ -81,7 +95,22 @@ class PriceList:
     # -- components -------------------------------------------------------------------------
     def dynamic_components(self, with_crossbar: bool) -> list[str]:
         return dynamic_names(self.buffers, dram=self.dram is not None, crossbar=with_crossbar,
-                             protection=bool(protected_kinds(self.config)))
+                             protection=bool(protected_kinds(self.config)),
+                             write_buffers=self.write_buffers())
+
+    def write_buffers(self) -> list[str]:
+        """The buffers that have a write buffer."""
+        return [n for n, b in self.buffers.items() if b.get("write_buffer")]
+
+    def write_buffer_bytes(self, buf_name: str) -> int:
+        wb = self.buffers[buf_name]["write_buffer"]
+        return wb["entries"] * wb["entry_bytes"]
+
+    def write_buffer_value(self, buf_name: str, field: str) -> float:
+        """A write-buffer SRAM number at the node of the buffer's technology."""
+        node = self.buffers[buf_name]["resolved_technology"]["node_nm"]
+        return self._value(f"write_buffer.{node}nm.{field}",
+                           f"the write buffer of buffer {buf_name} ({node} nm SRAM)")
 
     def static_power_mw(self) -> dict[str, tuple[str, float]]:
         """component → (kind, power in mW) for every powered component."""
@@ -90,6 +119,10 @@ class PriceList:
             leak = self.buffer_value(name, "leakage_mw")
             ref = buf["resolved_technology"]["reference_capacity_bytes"]
             out[f"buffer_{name}_leakage"] = (LEAKAGE, leak * buf["capacity_bytes"] / ref)
+            if buf.get("write_buffer"):
+                out[f"write_buffer_{name}_leakage"] = (
+                    LEAKAGE, self.write_buffer_value(name, "leakage_mw")
+                    * self.write_buffer_bytes(name) / WRITE_BUFFER_REFERENCE_BYTES)
         if self.dram is not None:
             per_rank = self._dram("precharge_standby_mw_per_rank", "DRAM background power")
             ranks = self.dram["ranks"] * self.dram["channels"]
@@ -118,12 +151,12 @@ class PriceList:
                    + self._value("compute.fp32_add_pj_45nm", "vector-unit ops"))
             return [Charge("vector", fma * f)]
         if group.startswith("buffer."):
-            return [self._buffer_charge(group[len("buffer."):], name, where)]
+            return self._buffer_charges(group[len("buffer."):], name, where)
         if group == "dram":
             return self._dram_charges(name)
         return [self._crossbar_charge(name, where)]
 
-    def _buffer_charge(self, buf_name: str, action: str, where: str) -> Charge:
+    def _buffer_charges(self, buf_name: str, action: str, where: str) -> list[Charge]:
         buf = self.buffers.get(buf_name)
         if buf is None:
             raise ConfigError(f"counts name buffer {buf_name!r}, which the hardware config does "
@@ -133,8 +166,16 @@ class PriceList:
         tech = buf["resolved_technology"]
         energy = self.buffer_value(buf_name, f"{kind}_energy_pj")
         if action.startswith("ecc_"):  # side-band check bits: the buffer's energy per bit
-            return Charge(f"buffer_{buf_name}_ecc", energy / tech["access_bits"])
-        return Charge(f"buffer_{buf_name}_{kind}", energy * buf["word_bytes"] * 8 / tech["access_bits"])
+            return [Charge(f"buffer_{buf_name}_ecc", energy / tech["access_bits"])]
+        word_bits = buf["word_bytes"] * 8
+        out = [Charge(f"buffer_{buf_name}_{kind}", energy * word_bits / tech["access_bits"])]
+        if action == "write_words" and buf.get("write_buffer"):  # in, then drained to the banks
+            per = word_bits / WRITE_BUFFER_ACCESS_BITS
+            out += [Charge(f"write_buffer_{buf_name}_write",
+                           self.write_buffer_value(buf_name, "write_energy_pj") * per),
+                    Charge(f"write_buffer_{buf_name}_drain",
+                           self.write_buffer_value(buf_name, "read_energy_pj") * per)]
+        return out
 
     def buffer_value(self, buf_name: str, field: str) -> float:
         """A resolved-technology number of a buffer, or the table's per-buffer replacement."""
@@ -187,8 +228,22 @@ class PriceList:
         if action == "digital_accumulations":
             return Charge(column, self._value("compute.int32_add_pj_45nm", column)
                           * self._node_factor(n, column))
-        what = "cell_read_pj" if action == "cell_reads" else "write_pulse_pj"
-        return Charge(column, self._value(f"crossbar.{what}", column))
+        return Charge(column, self._cell_energy(action, column))
+
+    def _cell_energy(self, action: str, column: str) -> float:
+        """Per-cell crossbar energy: a user table's entry, else the tile and device physics,
+        else the default table's fallback (a device without that physics, e.g. ``ideal``)."""
+        key, physics = CELL_ENERGY[action]
+        fallback = self.table.get(key, needed_for=column)
+        xbar = self.config.get("crossbar")
+        derived = None
+        if fallback.origin == DEFAULT_ORIGIN and isinstance(xbar, dict) and "device" in xbar:
+            derived = physics(crossbar_from_dict(xbar, self.source))
+        if derived is None:
+            return self._value(key, column)
+        value, how = derived
+        self.used[key] = Entry(value, how, "hardware config")
+        return value
 
     # -- table access -------------------------------------------------------------------------
     def _node_factor(self, node_nm: int, needed_for: str) -> float:

@@ -26,13 +26,15 @@ DEFAULT_PATH = Path(__file__).with_name("default_table.yaml")
 DEFAULT_ORIGIN = "accelsim/energy/default_table.yaml"  # install-independent, for provenance
 
 #: keys a user table may add beyond those of the default table (new nodes, DRAM kinds, ADCs,
-#: and per-buffer scratchpad values that replace the resolved technology's)
+#: write-buffer SRAM at other nodes, and per-buffer scratchpad values that replace the resolved
+#: technology's)
 KEY_PATTERNS = (
     r"node\.energy_factor_from_45nm\.\d+",
     r"dram\.[A-Za-z0-9_]+\.(read_pj_per_bit|write_pj_per_bit|io_pj_per_bit|activation_nj"
     r"|precharge_standby_mw_per_rank|active_standby_mw_per_rank|refresh_nj)",
     r"crossbar\.adc_pj_per_conversion\.\d+b\.\d+nm",
     r"scratchpad\..+\.(read_energy_pj|write_energy_pj|leakage_mw|area_mm2)",
+    r"write_buffer\.\d+nm\.(read_energy_pj|write_energy_pj|leakage_mw|area_mm2)",
 )
 _PATTERNS = tuple(re.compile(p + r"\Z") for p in KEY_PATTERNS)
 

@@ -34,13 +34,24 @@ class Run:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
+#: runs whose step bound reaches this (a few CPU-seconds) show a progress bar on a terminal
+PROGRESS_STEPS = 20_000
+
+
 def simulate(hw: HardwareConfig, graph: nx.DiGraph, seed: int = 0, observers=(),
              hw_source: str | None = None, workload_source: str | None = None,
              max_steps: int | None = DEFAULT_MAX_STEPS) -> Run:
     """Play ``graph`` on ``hw``; refused (ConfigError) when the run would need more than
     ``max_steps`` engine steps (None: no limit; see :mod:`accelsim.engine.estimate`)."""
-    check_steps(hw, graph, max_steps, workload_source)
+    steps = check_steps(hw, graph, max_steps, workload_source)
     t0 = time.perf_counter()
-    result = Simulator(hw, graph, observers).run()
+    sim = Simulator(hw, graph, observers)
+    if steps >= PROGRESS_STEPS:  # a long run: a progress bar over its operations on a terminal
+        from accelsim.core.progress import progress
+        with progress(len(sim.ops), "operations") as bar:
+            sim.on_complete = bar.update
+            result = sim.run()
+    else:
+        result = sim.run()
     return Run(hw, graph, result, seed, hw_source, workload_source,
                wall_seconds=time.perf_counter() - t0)

@@ -85,6 +85,8 @@ class Simulator:
         self.scheduler = Scheduler(self.env, graph, self.ops,
                                    {op: self._pool_of(op) for op in self.ops})
         self.rows: dict[str, OpRow] = {}
+        #: called with 1 after each operation (a progress bar's update), or None
+        self.on_complete = None
 
     def _pool_of(self, op: str) -> tuple:
         """The units that may run ``op``: the pool of the first kind (in precedence) that
@@ -135,6 +137,8 @@ class Simulator:
                 obs.on_occupancy(row.end_cycle,
                                  dict(zip(self.buf_names, self.operands.residency.used)))
             sched.complete(op)
+            if self.on_complete is not None:
+                self.on_complete(1)
 
     def run(self) -> SimResult:
         for pool in self.scheduler.pools.values():

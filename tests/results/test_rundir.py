@@ -16,14 +16,16 @@ pytestmark = pytest.mark.smoke
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> list[Path]:
-    """A digital run, a run with protected tensor kinds and a crossbar run with the accuracy
-    model, between them every section."""
+    """A digital run, a run with protected tensor kinds and a write buffer, and a crossbar run
+    with the accuracy model, between them every section."""
     base = tmp_path_factory.mktemp("runs")
     digital = base / "digital"
     write_run(simulate(load_hardware("tiny8_ws"), load_graph("digits_mlp")), digital)
     protected = base / "protected"
     hw = load_hardware("tiny8_ws")
-    hw = hw.model_validate({**hw.model_dump(), "protection": {
+    bufs = [b.model_dump() for b in hw.scratchpad]
+    bufs[0]["write_buffer"] = {"entries": 4, "entry_bytes": 8 * bufs[0]["word_bytes"]}
+    hw = hw.model_validate({**hw.model_dump(), "scratchpad": bufs, "protection": {
         "activation": {"protect": "sign_exponent", "saturate": True}}})
     write_run(simulate(hw, load_graph("digits_mlp")), protected)
     crossbar = base / "crossbar"

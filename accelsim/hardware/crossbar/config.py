@@ -154,6 +154,10 @@ class CrossbarConfig(_Strict):
     adc_rate_gsps: Real(0, 100, "SAR ADCs sample at 0.1-1.3 GS/s, flash ADCs ~10 GS/s; 100",
                         "GS/s", lo_open=True)
     read_ns: PulseNs
+    read_voltage_v: Real(0, 10, "crossbar reads stay below the write threshold: 0.15-0.5 V "
+                         "(MNSIM, NeuroSim); 10", "V", lo_open=True) = Field(
+        description="read voltage on a driven row; with read_ns and the device's conductance it "
+                    "prices a cell read")
     write_pulse_ns: PulseNs
     device: str = Field(default="ideal", description="device preset of the functional accuracy "
                         "model (accelsim/hardware/crossbar/devices.py)")
