@@ -110,83 +110,109 @@ class AnalogCrossbar:
         self._noise_gain = np.float32(2.0 * device.read_noise_sigma) * self.gain
         self._noise_floor = np.float32(2.0 * device.read_noise_sigma * self.g_min)
         self.events = {"adc_conversions": 0, "adc_saturations": 0, "write_pulses": 0}
+        self._encoded = {"forward": None, "backward": None}  # last input of each read kernel
         self._program(np.clip((weight / self.w_max + 1.0) / 2.0, 0.0, None).astype(f32))
 
     # ---- kernels ------------------------------------------------------------------------------
     def forward(self, x: np.ndarray) -> np.ndarray:
         sigma2 = None if self._sigma2 is None else self._sigma2.T
-        return self._read(x, self._w_norm.T, sigma2, self.device.rows_per_tile)
+        return self._read(self._encode(x, "forward"), self._w_norm.T, sigma2,
+                          self.device.rows_per_tile)
 
     def backward(self, dy: np.ndarray) -> np.ndarray:
-        return self._read(dy, self._w_norm, self._sigma2, self.device.cols_per_tile)
+        return self._read(self._encode(dy, "backward"), self._w_norm, self._sigma2,
+                          self.device.cols_per_tile)
 
     def update(self, x: np.ndarray, dy: np.ndarray, lr: float) -> None:
         """Outer-product update ``W ← W − lr·dyᵀ·x`` with the device's update scheme."""
-        xq = self._dac_dequantised(x)
-        dq = self._dac_dequantised(dy)
+        xq = self._dac_dequantised(self._encoded_as(x, "forward"))
+        dq = self._dac_dequantised(self._encoded_as(dy, "backward"))
+        self._encoded = {"forward": None, "backward": None}  # held only until the update
         scale = np.float32(lr / (2.0 * self.w_max))   # |Δc| per unit |δ·x|
         self._move(UPDATE_SCHEMES[self.device.update_scheme](self, xq, dq, scale))
 
     # ---- pieces -------------------------------------------------------------------------------
     def dac(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Normalised, quantised inputs x̂ and the per-vector scales α."""
-        x, alpha = self._scales(x)
+        return self._normalised(self._encoded_as(x, None))
+
+    def _encode(self, x: np.ndarray, kernel: str) -> tuple:
+        """The DAC's view of ``x``, kept as the kernel's last input: the update pulses the
+        vectors the forward (x) and backward (δ) reads drove, so it encodes them once."""
+        encoded = self._encoded_as(x, None)
+        self._encoded[kernel] = encoded
+        return encoded
+
+    def _encoded_as(self, x: np.ndarray, kernel: str | None) -> tuple:
+        """``(x, sanitised x, α, integer DAC codes or None)``, reused when ``x`` is the
+        ``kernel``'s last input (the very same array)."""
+        cached = self._encoded.get(kernel)
+        if cached is not None and cached[0] is x:
+            return cached
+        clean, alpha = self._scales(x)
         bits = self.device.dac_bits
-        if bits is None:
-            return x / alpha, alpha
-        levels = 2 ** (bits - 1) - 1
-        xn = np.rint(x * (levels / alpha))
-        xn *= np.float32(1.0 / levels)
-        return xn, alpha
+        codes = None if bits is None else np.rint(clean * ((2 ** (bits - 1) - 1) / alpha))
+        return x, clean, alpha, codes
+
+    def _normalised(self, encoded: tuple) -> tuple[np.ndarray, np.ndarray]:
+        _, clean, alpha, codes = encoded
+        if codes is None:
+            return clean / alpha, alpha
+        return codes * np.float32(1.0 / (2 ** (self.device.dac_bits - 1) - 1)), alpha
 
     def _scales(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per-vector abs-max scales α."""
-        alpha = np.max(np.abs(x), axis=1, keepdims=True)
+        alpha = np.abs(x).max(axis=1, keepdims=True)
         if not alpha.max() < np.inf:  # a corrupted input: NaN drives 0, ±inf full scale
             x = np.nan_to_num(x, nan=0.0)
             alpha = np.max(np.abs(x), axis=1, keepdims=True)
             x = np.clip(x, -np.finfo(np.float32).max, np.finfo(np.float32).max)
             alpha = np.minimum(alpha, np.finfo(np.float32).max)
-        return x, np.maximum(alpha, _TINY)  # an all-zero vector drives zeros at any scale
+        return x, np.maximum(alpha, _TINY, out=alpha)  # all-zero vectors drive zeros at any scale
 
     def adc(self, current: np.ndarray) -> np.ndarray:
-        """Quantise column currents; saturating conversions are counted."""
+        """Quantise column currents (overwriting ``current``); saturating conversions are counted."""
         self.events["adc_conversions"] += current.size
         bits = self.device.adc_bits
         if bits is None:
             return current
         levels = 2 ** (bits - 1) - 1
         step = self.device.adc_range / levels
-        code = np.rint(current * np.float32(1.0 / step))
-        clipped = np.clip(code, -levels, levels)
+        current *= np.float32(1.0 / step)
+        code = np.rint(current, out=current)
+        clipped = np.minimum(code, levels)
+        np.maximum(clipped, -levels, out=clipped)
         self.events["adc_saturations"] += int(np.count_nonzero(code != clipped))
         clipped *= np.float32(step)
         return clipped
 
-    def _dac_dequantised(self, x):
+    def _dac_dequantised(self, encoded: tuple) -> np.ndarray:
         """The values the DAC drives, in the input's units (the update's pulse encoders)."""
-        x, alpha = self._scales(x)
-        bits = self.device.dac_bits
-        if bits is None:
-            return x
-        levels = 2 ** (bits - 1) - 1
-        return np.rint(x * (levels / alpha)) * (alpha / levels)
+        _, clean, alpha, codes = encoded
+        if codes is None:
+            return clean
+        return codes * (alpha / (2 ** (self.device.dac_bits - 1) - 1))
 
-    def _read(self, x, matrix, sigma2, tile):
+    def _read(self, encoded, matrix, sigma2, tile):
         """DAC → array (per tile) → read noise → ADC → digital sum, for ``x·matrix``."""
-        xn, alpha = self.dac(x)
-        noisy = sigma2 is not None
+        xn, alpha = self._normalised(encoded)
         out = None
         for start in range(0, matrix.shape[0], tile):
             rows = slice(start, start + tile)
-            current = xn[:, rows] @ matrix[rows]
-            if noisy:
-                part = xn[:, rows]
-                std = np.sqrt((part * part) @ sigma2[rows])
-                current += std * self.rng.standard_normal(current.shape, dtype=np.float32)
+            part = xn[:, rows]
+            current = part @ matrix[rows]
+            if sigma2 is not None:
+                std = np.square(part) @ sigma2[rows]
+                noise = self.rng.standard_normal(current.shape, dtype=np.float32)
+                noise *= np.sqrt(std, out=std)
+                current += noise
             digital = self.adc(current)
-            out = digital if out is None else out + digital
-        return (out * (alpha * np.float32(self.w_max))).astype(np.float32, copy=False)
+            if out is None:
+                out = digital
+            else:
+                out += digital
+        out *= alpha * np.float32(self.w_max)
+        return out
 
     def _program(self, target: np.ndarray) -> None:
         """Write-verify programming of the initial weights: each device is set to the level of
@@ -248,11 +274,9 @@ class AnalogCrossbar:
         """Pulses over ``batch`` samples that each round their own small wanted count
         stochastically: Poisson with the exact mean, the many-sample limit of that binomial.
         Devices that want nothing (a zero input or error all batch long) draw nothing."""
-        counts = np.zeros(mean.size, np.float32)
-        wanted = np.flatnonzero(mean)
-        drawn = self.rng.poisson(mean.ravel()[wanted])
-        counts[wanted] = np.minimum(drawn, batch * max(self.p_max.values()))  # ≤ P_max a sample
-        return counts.reshape(mean.shape)
+        drawn = self.rng.poisson(mean)  # a zero mean draws nothing from the stream
+        np.minimum(drawn, batch * max(self.p_max.values()), out=drawn)
+        return drawn.astype(np.float32)  # ≤ P_max a sample
 
     def _pulses(self, delta: np.ndarray) -> np.ndarray:
         """Signed pulse counts for a wanted conductance step (NeuroSim: linear in Δc)."""
@@ -279,30 +303,43 @@ class AnalogCrossbar:
         """
         position = self.position
         alpha, beta, pulses = (self._flow @ pulses.reshape(2, -1)).reshape(3, *position.shape)
+        if self.device.states_ltp is not None:
+            self.events["write_pulses"] += int(pulses.sum())
         if self._linear:
             new = position + alpha
         else:
-            decay = np.exp(-np.maximum(beta, np.float32(-30.0)))  # beyond: it leaves the range
-            spread = np.divide(1.0 - decay, beta, out=np.ones_like(beta), where=beta != 0)
-            new = position * decay + alpha * spread
+            decay = np.maximum(beta, np.float32(-30.0))  # beyond: it leaves the range
+            np.negative(decay, out=decay)
+            np.exp(decay, out=decay)
+            spread = 1.0 - decay
+            still = beta == 0  # no pulses, or balanced ones: the flow's limit α
+            beta[still] = 1.0
+            spread /= beta
+            spread[still] = 1.0
+            new = position * decay
+            alpha *= spread
+            new += alpha
         if self.device.c2c_sigma > 0:  # one pulse adds σ of the range; independent per pulse
             noise = self.rng.standard_normal(new.shape, dtype=np.float32)
-            noise *= np.sqrt(pulses)
+            noise *= np.sqrt(pulses, out=pulses)
             noise *= self._c2c_per_position
             new += noise
-        if self.device.states_ltp is not None:
-            self.events["write_pulses"] += int(pulses.sum())
         self._set(new)  # a device without pulses keeps its position bit for bit
 
     def _set(self, position: np.ndarray) -> None:
         """Hold ``position`` (conductance above G_min in units of the device's own range, in
-        [0, 1]); stuck devices stay at 0 or 1."""
-        position = np.clip(position, 0.0, 1.0).astype(np.float32, copy=False)
+        [0, 1]); stuck devices stay at 0 or 1. ``position`` is the caller's own array."""
+        position = position.astype(np.float32, copy=False)
+        np.clip(position, 0.0, 1.0, out=position)
         position.flat[self._stuck] = self._stuck_position
         self.position = position
-        self._w_norm = position * self._two_gain - 1.0              # 2c − 1
+        w_norm = position * self._two_gain                           # 2c − 1
+        w_norm -= 1.0
+        self._w_norm = w_norm
         if self.device.read_noise_sigma > 0:                         # (2σ_read·(c + G_min))²
-            self._sigma2 = np.square(position * self._noise_gain + self._noise_floor)
+            sigma2 = position * self._noise_gain
+            sigma2 += self._noise_floor
+            self._sigma2 = np.square(sigma2, out=sigma2)
         else:
             self._sigma2 = None
 
@@ -330,13 +367,18 @@ def _signed_parts(x: np.ndarray, d: np.ndarray, scale_up, scale_down) -> np.ndar
     negative parts (× ``scale_down``), stacked (2, out, in), from products of the inputs' and
     errors' sign-split halves."""
     zero = np.float32(0.0)
-    x_pos = np.maximum(x, zero)
-    d_pos, d_neg = np.maximum(d, zero), np.maximum(-d, zero)
-    stacked = np.concatenate([d_neg * scale_up, d_pos * scale_down], axis=1).T @ x_pos
+    out = d.shape[1]
+    d_neg = np.maximum(np.negative(d), zero)
+    d_pos = np.maximum(d, zero)
+    halves = np.empty((len(d), 2 * out), np.float32)    # [up-wanting | down-wanting] errors
+    np.multiply(d_neg, scale_up, out=halves[:, :out])
+    np.multiply(d_pos, scale_down, out=halves[:, out:])
+    stacked = halves.T @ np.maximum(x, zero)
     if x.min() < 0:
-        x_neg = np.maximum(-x, zero)
-        stacked += np.concatenate([d_pos * scale_up, d_neg * scale_down], axis=1).T @ x_neg
-    return stacked.reshape(2, d.shape[1], x.shape[1])
+        np.multiply(d_pos, scale_up, out=halves[:, :out])
+        np.multiply(d_neg, scale_down, out=halves[:, out:])
+        stacked += halves.T @ np.maximum(np.negative(x), zero)
+    return stacked.reshape(2, out, x.shape[1])
 
 
 def make_crossbar(weight: np.ndarray, device: CrossbarDevice, rng: np.random.Generator):

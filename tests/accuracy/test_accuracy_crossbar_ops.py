@@ -259,3 +259,20 @@ def test_rounded_per_sample_counts_do_not_depend_on_the_chunking(monkeypatch):
                        update_rounding="deterministic")
         counts.append(xb._rounded_per_sample(x, dy, np.float32(0.2)))
     assert np.array_equal(counts[0], counts[1]) and counts[0].sum() > 0
+
+
+def test_update_reusing_the_reads_encoding_equals_a_fresh_encoding():
+    """The update pulses the vectors the forward and transpose reads drove; reusing their DAC
+    encoding (the same arrays) must give the bits that encoding copies afresh gives."""
+    rng = np.random.default_rng(3)
+    w = rng.standard_normal((5, 7)).astype(np.float32)
+    x = rng.standard_normal((4, 7)).astype(np.float32)
+    dy = rng.standard_normal((4, 5)).astype(np.float32)
+    device = resolve_device("ag-a-si")
+    same, fresh = (AnalogCrossbar(w, device, np.random.default_rng(1)) for _ in range(2))
+    for xb, update_x, update_dy in ((same, x, dy), (fresh, x.copy(), dy.copy())):
+        xb.forward(x)
+        xb.backward(dy)
+        xb.update(update_x, update_dy, lr=0.5)
+    assert np.array_equal(same.position, fresh.position)
+    assert same.events == fresh.events and same.events["write_pulses"] > 0
