@@ -20,9 +20,12 @@ import networkx as nx
 
 from accelsim.core.errors import ConfigError
 from accelsim.core.limits import DEFAULT_MAX_STEPS
+from accelsim.hardware.compute.dataflows import DATAFLOWS
+from accelsim.hardware.compute.packing import packs
 from accelsim.hardware.compute.systolic_timing import map_gemm
 from accelsim.hardware.config import HardwareConfig
 from accelsim.workload.graph import op_nodes
+from accelsim.workload.lowering import GemmShape
 
 #: CPU seconds per step, for the time shown in the refusal (measured: resnet18, batch 64)
 SECONDS_PER_STEP = 1e-4
@@ -59,23 +62,27 @@ def op_steps(hw: HardwareConfig, node: dict, streams: dict[str, tuple] | None = 
         return 0 if node.get("phase") == "update" else 1  # crossbar cells update in place
     if work["type"] != "gemm":
         return 1
-    m, k, n, count = work["m"], work["k"], work["n"], work.get("count", 1)
+    gemm = GemmShape(work["m"], work["k"], work["n"], work.get("count", 1))
     best = None
     for a in hw.arrays:
-        mp = map_gemm(a.dataflow, a.rows, a.cols, m, k, n)
-        folds = sum(g.count for g in mp.fold_groups())
-        ru, cu = min(mp.rows, mp.sr), min(mp.cols, mp.sc)
-        widths = {"os": {"ifmap": ru, "filter": cu}, "ws": {"ifmap": ru, "out": cu},
-                  "is": {"filter": ru, "out": cu}}[mp.dataflow]
-        per_step: dict[str, list] = {}
-        for role, (buf, bpe) in (streams or {}).items():
-            if role in widths:
-                entry = per_step.setdefault(buf.name, [buf.slot_bytes, 0])
-                entry[1] += widths[role] * bpe
-        t_chunk = min([mp.t] + [max(1, slot // step) for slot, step in per_step.values()])
-        steps = folds * -(-mp.t // t_chunk)
+        steps = 0
+        for p in packs(gemm, DATAFLOWS.get(a.dataflow), a.rows, a.cols, a.depthwise == "packed"):
+            mp = map_gemm(a.dataflow, a.rows, a.cols, p.gemm.m, p.gemm.k, p.gemm.n)
+            folds = sum(g.count for g in mp.fold_groups())
+            ru, cu = min(mp.rows, mp.sr), min(mp.cols, mp.sc)
+            # a packed B streams only its non-zero 1/channels
+            widths = {"os": {"ifmap": ru, "filter": -(-cu // p.channels)},
+                      "ws": {"ifmap": ru, "out": cu},
+                      "is": {"filter": -(-ru // p.channels), "out": cu}}[mp.dataflow]
+            per_step: dict[str, list] = {}
+            for role, (buf, bpe) in (streams or {}).items():
+                if role in widths:
+                    entry = per_step.setdefault(buf.name, [buf.slot_bytes, 0])
+                    entry[1] += widths[role] * bpe
+            t_chunk = min([mp.t] + [max(1, slot // step) for slot, step in per_step.values()])
+            steps += p.gemm.count * folds * -(-mp.t // t_chunk)
         best = steps if best is None else min(best, steps)
-    return best * count
+    return best
 
 
 def estimate_steps(hw: HardwareConfig, graph: nx.DiGraph) -> tuple[int, str | None, int]:

@@ -15,6 +15,7 @@ class OpRow:
     unit: str
     order: int
     macs: int = 0
+    mac_slots: int = 0
     vector_ops: int = 0
     mac_format: str = "bf16"
     peak_ops_per_cycle: int = 1

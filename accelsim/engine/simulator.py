@@ -126,6 +126,7 @@ class Simulator:
             row.compute_cycles = plan.compute_cycles
             row.peak_ops_per_cycle = plan.peak_ops_per_cycle
             row.macs, row.vector_ops = plan.macs, plan.vector_ops
+            row.mac_slots = plan.mac_slots or plan.macs
             row.add_plan_counts(plan, self.buf_names)
             yield from self.pipeline.play(plan, row, sched.alone(), self.requester[id(unit)])
             row.end_cycle = int(env.now)

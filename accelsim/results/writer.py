@@ -34,6 +34,7 @@ def layer_rows(run: Run) -> list[dict]:
     out = []
     for r in run.result.rows:
         d = {"layer": r.layer, "phase": r.phase, "unit": r.unit, "macs": r.macs,
+             "mac_slots": r.mac_slots,
              "vector_ops": r.vector_ops, "compute_cycles": r.compute_cycles,
              "stall_cycles": r.stall_cycles, "total_cycles": r.total_cycles,
              "bank_conflict_stall_cycles": r.bank_conflict_stall_cycles,

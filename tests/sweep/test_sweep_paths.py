@@ -20,7 +20,7 @@ def test_valid_paths(path):
 
 
 @pytest.mark.parametrize("path, message, fix", [
-    ("arrays.0.rowz", "unknown key 'rowz' at 'arrays.0'", "cols, dataflow, fold_overlap, name, rows"),
+    ("arrays.0.rowz", "unknown key 'rowz' at 'arrays.0'", "cols, dataflow, depthwise, fold_overlap, name, rows"),
     ("scratchpad.foo.banks", "'scratchpad' has no item 'foo'", "0, 1, 2, act, err, wgt, *"),
     ("arrays.3.rows", "'arrays' has no item '3'", "0, array0, *"),
     ("dram.preset.name", "'dram.preset' is a value and has no key 'name'", "end the path"),

@@ -1,6 +1,8 @@
 """Config models of the compute units: systolic arrays and the vector unit."""
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, field_validator
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
@@ -27,6 +29,11 @@ class SystolicArray(_Strict):
         default=False,
         description="overlap each fold's fill and drain with its neighbours' (double-buffered PE "
                     "registers); the default, no overlap, matches SCALE-Sim")
+    depthwise: Literal["per_channel", "packed"] = Field(
+        default="per_channel",
+        description="how a depthwise conv (count independent GEMMs with N = 1) maps: per_channel, "
+                    "one channel per fold (SCALE-Sim); packed, several channels block-diagonally "
+                    "in one fold")
 
     @field_validator("dataflow")
     @classmethod

@@ -14,6 +14,12 @@ ws        K     N     M     2R + C + T − 2          b           a (R wide), c 
 is        K     M     N     2R + C + T − 2          a           b (R wide), c (C)
 ========  ====  ====  ====  ======================  ==========  ===================
 
+``channels per fold`` is how many of ``count`` independent GEMMs with N = 1 (a depthwise conv's
+channels) one fold holds under ``depthwise: packed`` (:mod:`accelsim.hardware.compute.packing`):
+os ``min(C, count)`` (a channel per column), ws ``min(⌊R/K⌋, C, count)`` (a K×1 filter block
+per column, the blocks stacked down the rows), is ``min(⌊R/K⌋, count)`` (the channels' K×M
+input tiles stacked down the rows); never less than 1.
+
 ws and is spend R extra cycles preloading the stationary tile; this equals SCALE-Sim 3.0.0's
 compute model. With overlapped folds (double-buffered PE registers) a fold after the first costs
 T (os) or max(T, R) (ws, is: the next stationary tile preloads behind the current fold).
@@ -62,6 +68,10 @@ class Dataflow:
         """Cycles of a fold whose fill and drain overlap its neighbours'."""
         raise NotImplementedError
 
+    def channels_per_fold(self, rows: int, cols: int, k: int) -> int:
+        """How many independent (M, K, 1) GEMMs fit block-diagonally in one fold (module table)."""
+        raise NotImplementedError
+
     def step_traffic(self, fold: FoldGroup, t: int, first: bool, last: bool) -> StepTraffic:
         """Traffic of a step of ``t`` cycles of a fold of ``fold``'s shape and position;
         ``first``/``last``: whether the step is the fold's first/last chunk of T."""
@@ -98,6 +108,9 @@ class OutputStationary(Dataflow):
     def overlapped_fold_cycles(self, rows, t):
         return t
 
+    def channels_per_fold(self, rows, cols, k):
+        return cols
+
     def step_traffic(self, fold, t, first, last):
         ru, cu = fold.rows_used, fold.cols_used
         return StepTraffic(a=ru * t, b=cu * t,
@@ -129,6 +142,9 @@ class WeightStationary(_PreloadedStationary):
     def spans(self, m, k, n):
         return k, n, m
 
+    def channels_per_fold(self, rows, cols, k):
+        return max(1, min(rows // k, cols))
+
     def step_traffic(self, fold, t, first, last):
         ru, cu = fold.rows_used, fold.cols_used
         return StepTraffic(a=ru * t, b=ru * cu if first else 0,
@@ -148,6 +164,9 @@ class InputStationary(_PreloadedStationary):
 
     def spans(self, m, k, n):
         return k, m, n
+
+    def channels_per_fold(self, rows, cols, k):
+        return max(1, rows // k)
 
     def step_traffic(self, fold, t, first, last):
         ru, cu = fold.rows_used, fold.cols_used

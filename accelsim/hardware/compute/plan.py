@@ -62,6 +62,7 @@ class Plan:
     compute_cycles: int           # closed-form stall-free cycles of the operation
     peak_ops_per_cycle: int       # for utilisation (R·C MACs, or vector lanes)
     macs: int = 0                 # useful multiply-accumulates (arrays, crossbar tiles)
+    mac_slots: int = 0            # MAC slots the mapping occupies (0: as many as macs)
     vector_ops: int = 0           # useful element-wise operations (vector unit)
     actions: dict = field(default_factory=dict)   # extra action counts (e.g. crossbar)
     array_elements: dict = field(default_factory=dict)  # array-side operand accesses (elements)

@@ -12,6 +12,7 @@ from accelsim.core.formats import ACCUMULATOR_BYTES, default_accumulator
 from accelsim.hardware.compute.config import SystolicArray
 from accelsim.hardware.compute.contract import UNIT_KINDS, UnitKind
 from accelsim.hardware.compute.dataflows import DATAFLOWS
+from accelsim.hardware.compute.packing import packs
 from accelsim.hardware.compute.plan import (
     Operand,
     Plan,
@@ -71,26 +72,34 @@ class SystolicUnit:
         assert isinstance(work, GemmShape)
         a, b = operands["ifmap"][0], operands["filter"][0]
         c = operands["out"][0]
-        mp = map_gemm(self.cfg.dataflow, self.cfg.rows, self.cfg.cols, work.m, work.k, work.n)
-        flow = DATAFLOWS.get(mp.dataflow)
+        flow = DATAFLOWS.get(self.cfg.dataflow)
+        gemms = packs(work, flow, self.cfg.rows, self.cfg.cols, self.cfg.depthwise == "packed")
+        maps = [map_gemm(self.cfg.dataflow, self.cfg.rows, self.cfg.cols, p.gemm.m, p.gemm.k, p.gemm.n)
+                for p in gemms]
+        mp, fill = maps[0], gemms[0].channels  # the first GEMM has the largest folds
         ru_max, cu_max = min(mp.rows, mp.sr), min(mp.cols, mp.sc)
         psum = replace(c, bytes_per_element=ACCUMULATOR_BYTES[self.accumulator])
         has_psums = mp.row_folds > 1 and not flow.outputs_stay
         wide_c = psum if has_psums and psum.bytes_per_element > c.bytes_per_element else c
         by_name = {"a": a, "b": b, "c": wide_c}
         width = {"rows": ru_max, "cols": cu_max}
+        # B of a packed GEMM: only its non-zero 1/fill is stored and read (module packing)
+        share = {"a": 1, "b": fill, "c": 1}
         # stationary tile (ws: B, is: A; os: the C tile) and per-T-step streamed bytes, per buffer
         staged: dict[int, int] = {}
         per_step: dict[int, int] = {}
-        tiles = [by_name[flow.stationary]] if flow.stationary else []
-        tiles += [c] if flow.outputs_stay else []
-        for op in tiles:
+        tiles = [flow.stationary] if flow.stationary else []
+        tiles += ["c"] if flow.outputs_stay else []
+        for name in tiles:
+            op = by_name[name]
             if op.mode == "stream":
-                staged[op.buffer] = staged.get(op.buffer, 0) + ru_max * cu_max * op.bytes_per_element
+                staged[op.buffer] = staged.get(op.buffer, 0) + \
+                    -(-ru_max * cu_max // share[name]) * op.bytes_per_element
         for name, axis in flow.streamed:
             op = by_name[name]
             if op.mode == "stream":
-                per_step[op.buffer] = per_step.get(op.buffer, 0) + width[axis] * op.bytes_per_element
+                per_step[op.buffer] = per_step.get(op.buffer, 0) + \
+                    -(-width[axis] // share[name]) * op.bytes_per_element
         t_chunk = mp.t
         for buf_i in set(staged) | set(per_step):
             buf = buffers[buf_i]
@@ -108,34 +117,42 @@ class SystolicUnit:
         dense = (_Density(a.elements, work.count * work.m * work.k),
                  _Density(b.elements, work.count * work.k * work.n))
         overlap = self.cfg.fold_overlap
-        # cycles a fold adds on top of its T streaming cycles
-        extra = mp.overlapped_fold_cycles - mp.t if overlap else mp.fold_overhead_cycles
         segments = []
-        n_chunks = -(-mp.t // t_chunk)
-        sizes = [size for size, n in split(mp.t, n_chunks) for _ in range(n)]
-        folds = _FoldSteps(mp, a, b, c, psum, word_bytes, dense, extra)
-        for g in mp.fold_groups():
-            memo: dict = {}
-            steps = []
-            for i, t in enumerate(sizes):
-                key = (i == 0, i == n_chunks - 1, t)
-                if key not in memo:
-                    memo[key] = folds.step(g, t, key[0], key[1])
-                steps.append(memo[key])
-            segments.append(Segment(tuple(steps), g.count * work.count))
+        acc: dict[str, int] = {}
+        for p, pm in zip(gemms, maps):
+            # cycles a fold adds on top of its T streaming cycles
+            extra = pm.overlapped_fold_cycles - pm.t if overlap else pm.fold_overhead_cycles
+            n_chunks = -(-pm.t // min(pm.t, t_chunk))
+            sizes = [size for size, n in split(pm.t, n_chunks) for _ in range(n)]
+            folds = _FoldSteps(pm, a, b, c, psum, word_bytes, dense, extra, p.channels)
+            for g in pm.fold_groups():
+                memo: dict = {}
+                steps = []
+                for i, t in enumerate(sizes):
+                    key = (i == 0, i == n_chunks - 1, t)
+                    if key not in memo:
+                        memo[key] = folds.step(g, t, key[0], key[1])
+                    steps.append(memo[key])
+                segments.append(Segment(tuple(steps), g.count * p.gemm.count))
+            for k, v in pm.array_access_elements().items():
+                acc[k] = acc.get(k, 0) + v * p.gemm.count // (p.channels if k == "b_read" else 1)
         if overlap:  # the fill and drain of the array that no neighbouring fold hides
             tail = mp.cycles_per_fold - mp.overlapped_fold_cycles
             segments.append(Segment((StepBuilder(word_bytes).build(tail),)))
-        compute = mp.overlapped_cycles(work.count) if overlap else mp.compute_cycles * work.count
-        acc = {k: v * work.count for k, v in mp.array_access_elements().items()}
-        return Plan(segments, compute, mp.rows * mp.cols, macs=work.macs, array_elements=acc)
+            compute = tail + sum(p.gemm.count * pm.folds * pm.overlapped_fold_cycles
+                                 for p, pm in zip(gemms, maps))
+        else:
+            compute = sum(pm.compute_cycles * p.gemm.count for p, pm in zip(gemms, maps))
+        return Plan(segments, compute, mp.rows * mp.cols, macs=work.macs, array_elements=acc,
+                    mac_slots=sum(p.mac_slots for p in gemms))
 
 
 @dataclass(frozen=True)
 class _FoldSteps:
     """The steps of one GEMM's folds: the mapping, the three operands (A, B, C) as served, C's
-    partial sums (C at accumulator width), the buffers' word sizes, A's and B's stored density
-    and the cycles a fold adds to its first step."""
+    partial sums (C at accumulator width), the buffers' word sizes, A's and B's stored density,
+    the cycles a fold adds to its first step and how many GEMMs each fold packs
+    block-diagonally."""
     mp: SystolicMapping
     a: Operand
     b: Operand
@@ -144,6 +161,7 @@ class _FoldSteps:
     word_bytes: list[int]
     dense: tuple[_Density, _Density]
     extra: int
+    b_fill: int = 1  # GEMMs packed block-diagonally: B's non-zero share is 1/b_fill
 
     def step(self, g: FoldGroup, t: int, first: bool, last: bool) -> Step:
         """A step of ``t`` streaming cycles of a fold of group ``g``; ``first``/``last``: whether
@@ -151,7 +169,7 @@ class _FoldSteps:
         a, b, c, dense, extra = self.a, self.b, self.c, self.dense, self.extra
         tr = DATAFLOWS.get(self.mp.dataflow).step_traffic(g, t, first, last)
         sb = StepBuilder(self.word_bytes)
-        a_el, b_el, c_el, psum = tr.a, tr.b, tr.c, tr.psum
+        a_el, b_el, c_el, psum = tr.a, -(-tr.b // self.b_fill), tr.c, tr.psum
         first_a, first_b = tr.first_a, tr.first_b
         for op, el, first_touch, d in ((a, a_el, first_a, dense[0]), (b, b_el, first_b, dense[1])):
             sb.unit_reads(op, el)
