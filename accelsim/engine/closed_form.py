@@ -27,15 +27,17 @@ class _Undecided(Exception):
 
 
 def closed_form(steps: list[Step], loads: dict, depth: int, row: OpRow, t0: int,
-                dram: DramChannels, buffers: list[ScratchpadBuffer], unit: int = 0) -> int | None:
+                dram: DramChannels, buffers: list[ScratchpadBuffer], unit: int = 0,
+                observers=()) -> int | None:
     """Play ``steps`` from cycle ``t0``; account the stalls and DRAM counts into ``row`` (each
     transfer's in issue order, as SimPy adds them) and return the cycle the operation ends, or
     None (nothing changed) if SimPy must decide."""
     saved = (dram.state(), [b.state() for b in buffers],
              (row.dram_activations, row.dram_refreshes, row.dram_active_rank_ns))
     try:
+        seen: list[tuple] = []  # observer calls, made only once the recurrence has decided
         end, dram_stall, bank_stall = _recurrence(steps, loads, depth, t0, row, dram, buffers,
-                                                  unit)
+                                                  unit, seen if observers else None)
     except _Undecided:
         dram.restore(saved[0])
         for b, state in zip(buffers, saved[1]):
@@ -44,10 +46,16 @@ def closed_form(steps: list[Step], loads: dict, depth: int, row: OpRow, t0: int,
         return None
     row.dram_stall_cycles = dram_stall
     row.bank_conflict_stall_cycles = bank_stall
+    for obs in observers:
+        for call in seen:
+            if call[0] == "step":
+                obs.on_step(row, *call[1:])
+            else:
+                obs.on_transfer(row, *call[1:])
     return end
 
 
-def _recurrence(steps, loads, depth, t0, row, dram, buffers, unit):
+def _recurrence(steps, loads, depth, t0, row, dram, buffers, unit, seen):
     n = len(steps)
     loaded = [0] * n       # cycle each step's tile is in its slot
     issued = [0] * n       # cycle each step's fetch was issued (its fill may start then)
@@ -88,6 +96,8 @@ def _recurrence(steps, loads, depth, t0, row, dram, buffers, unit):
                 bank_stall += end - compute_end
                 released[ci] = end
                 timed[ci] = end > start
+                if seen is not None:
+                    seen.append(("step", start, end, step))
                 if step.dram_write_bytes:
                     put = end if avail is None else max(end, avail)
                     slot_free = avail is None or avail < end
@@ -116,11 +126,18 @@ def _recurrence(steps, loads, depth, t0, row, dram, buffers, unit):
         if read_at is not None and (write_at is None or read_at <= write_at):
             cost = dram.transfer(steps[li].dram_read_bytes, now=read_at)
             issued[li] = read_at
-            loaded[li] = loader = max(read_at, row.add_dram(cost))
+            done = row.add_dram(cost)
+            loaded[li] = loader = max(read_at, done)
+            if seen is not None:
+                seen.append(("dram", "read", read_at, int(done), steps[li].dram_read_bytes))
             li += 1
         else:
-            cost = dram.transfer(steps[queued[wi][0]].dram_write_bytes, write=True, now=write_at)
-            writer = max(write_at, row.add_dram(cost))
+            nbytes = steps[queued[wi][0]].dram_write_bytes
+            cost = dram.transfer(nbytes, write=True, now=write_at)
+            done = row.add_dram(cost)
+            writer = max(write_at, done)
+            if seen is not None:
+                seen.append(("dram", "write", write_at, int(done), nbytes))
             written.append(writer)
             wi += 1
     if ci < n:

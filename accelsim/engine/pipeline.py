@@ -17,10 +17,11 @@ Waiting for a tile, for a free output slot, or for the last write-back is a *DRA
 row's ``dram_stall_cycles`` and ``bank_conflict_stall_cycles`` and its DRAM counts are set
 here, and observers see every step (``on_step``) and DRAM transfer (``on_transfer``).
 
-Without observers there are two shortcuts, both exact: with ideal DRAM and an ideal scratchpad
+There are two shortcuts, both exact: without observers, with ideal DRAM and an ideal scratchpad
 nothing can stall, so the operation takes its closed-form compute time in one event; and an
 operation that runs alone (nothing else can touch the DRAM or the banks until it ends) is played
-by the recurrence of :mod:`accelsim.engine.closed_form`, also in one event.
+by the recurrence of :mod:`accelsim.engine.closed_form`, also in one event, which then reports
+its steps and transfers to the observers in one go (the same records as the SimPy pipeline's).
 """
 from __future__ import annotations
 
@@ -67,8 +68,9 @@ class StepPipeline:
         depth = self.depth(plan)
         steps = list(plan.steps())
         loads = {id(s): bank_loads(s) for seg in plan.segments for s in seg.steps}
-        if alone and self.closed_form and not observers:
-            end = closed_form(steps, loads, depth, row, int(env.now), dram, buffers, unit)
+        if alone and self.closed_form:
+            end = closed_form(steps, loads, depth, row, int(env.now), dram, buffers, unit,
+                              observers)
             if end is not None:
                 # a timeout even of 0 cycles, so that completions already pending at this cycle
                 # are processed before the unit looks for its next operation, as in SimPy mode

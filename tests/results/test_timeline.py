@@ -131,3 +131,17 @@ def test_timeline_png_and_window(run, tmp_path):
     assert (tmp_path / "timeline.png").stat().st_size > 10_000
     bad = _accelsim("plot", str(d / "run"), "--timeline", "--window", "9:3", "-o", str(tmp_path))
     assert bad.returncode == 2 and "--window" in bad.stderr
+
+
+def test_the_closed_form_reports_the_same_trace_as_the_simpy_pipeline():
+    from accelsim.api import load_graph, load_hardware
+    from accelsim.engine.observers import StepTrace
+    from accelsim.engine.simulator import Simulator
+
+    hw, graph = load_hardware("train128_stt_mram"), load_graph("digits_cnn")
+    traces = []
+    for closed_form in (True, False):
+        trace = StepTrace()
+        Simulator(hw, graph, [trace], closed_form=closed_form).run()
+        traces.append({k: sorted(v) for k, v in trace.records.items()})
+    assert traces[0] == traces[1] and traces[0]["trace.csv"]
