@@ -105,6 +105,8 @@ class StepPipeline:
 
         env.process(loader())
         writing = env.process(writer())
+        # per distinct step: the buffers whose arbiter may push its completion back later
+        sharing = {k: [buffers[b] for b, _ in v if buffers[b].shares] for k, v in loads.items()}
         dram_stall = bank_stall = 0
         for step in steps:
             t0 = env.now
@@ -117,7 +119,7 @@ class StepPipeline:
                 end = max(end, buffers[b].serve_step(r, w, fill, unit, issued))
             if end > now:
                 yield env.timeout(end - now)
-            shared = [buffers[b] for b, _ in loads[id(step)] if buffers[b].shares]
+            shared = sharing.get(id(step))
             while shared:  # another unit's later accesses may have taken a share of the banks
                 later = max(buf.completion(unit) for buf in shared)
                 if later <= env.now:

@@ -17,8 +17,8 @@ buffer's ``arbitration`` field takes:
     where the other units still have ``w_j`` cycles pending completes, if nothing else arrives,
     at ``now + L + Σ_j min(w_j, L)``.
 ``priority``
-    Preemptive priority by unit order in the machine (systolic arrays first, then crossbar tile
-    groups, then the vector unit, whose optimizer update is off the critical path): a load waits
+    Preemptive priority in the unit kinds' precedence order (crossbar tile groups, then systolic
+    arrays, then the vector unit, whose optimizer update is off the critical path): a load waits
     for the pending work of every higher-priority unit and is not slowed by lower ones, so it
     completes at ``now + L + Σ_{j higher} w_j`` if nothing else arrives.
 

@@ -60,8 +60,9 @@ class Buffer(_Strict):
     arbitration: Arbitration = Field(
         default="round_robin",
         description="how the banks share their time between units: round_robin (interleaved "
-                    "accesses), priority (systolic arrays first) or fifo (whole steps in "
-                    "arrival order); accelsim/hardware/memory/arbitration.py")
+                    "accesses), priority (crossbar tiles, then systolic arrays, then the vector "
+                    "unit) or fifo (whole steps in arrival order); "
+                    "accelsim/hardware/memory/arbitration.py")
 
     @model_validator(mode="after")
     def _check(self):
