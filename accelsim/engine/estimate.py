@@ -19,7 +19,6 @@ import math
 import networkx as nx
 
 from accelsim.core.errors import ConfigError
-from accelsim.core.limits import DEFAULT_MAX_STEPS
 from accelsim.hardware.compute.dataflows import DATAFLOWS
 from accelsim.hardware.compute.packing import packs
 from accelsim.hardware.compute.systolic_timing import map_gemm
